@@ -1,0 +1,186 @@
+// Wire shapes of the MVCC state machine: commands (what goes through the Raft log, JSON-safe),
+// their results, and read/watch requests. Field names follow etcd v3 in camelCase.
+
+import type { MvccErrorData } from './errors.js';
+
+/** One version of a key as clients see it (etcd's mvccpb.KeyValue). */
+export interface KeyValue {
+  key: string;
+  value: string;
+  /** Revision of the put that created the key's current generation. */
+  createRevision: number;
+  /** Revision of the last change. For a DELETE event's kv: the delete's revision. */
+  modRevision: number;
+  /** Puts since creation, 1-based; 0 for a deleted key. */
+  version: number;
+  /** Attached lease id, 0 for none. */
+  lease: number;
+}
+
+export interface ResponseHeader {
+  /** Store revision after the command (for reads: the revision read at). */
+  revision: number;
+}
+
+// ---- reads ----
+
+export type SortOrder = 'none' | 'ascend' | 'descend';
+export type SortTarget = 'key' | 'version' | 'createRevision' | 'modRevision' | 'value';
+
+export interface RangeRequest {
+  key: string;
+  /** Exclusive end; '\0' means every key >= key. Ignored when `prefix` is set. */
+  rangeEnd?: string;
+  /** Shorthand for rangeEnd = prefixEnd(key). */
+  prefix?: boolean;
+  /** Maximum kvs to return; 0 or absent = no limit. */
+  limit?: number;
+  /** Read at this revision; 0 or absent = current. */
+  revision?: number;
+  countOnly?: boolean;
+  /** Return kvs with empty values. */
+  keysOnly?: boolean;
+  sortOrder?: SortOrder;
+  sortTarget?: SortTarget;
+}
+
+export interface RangeResponse {
+  header: ResponseHeader;
+  kvs: KeyValue[];
+  /** Number of keys in the range at that revision, regardless of limit. */
+  count: number;
+  /** True when limit cut the result short. */
+  more: boolean;
+}
+
+// ---- commands (applied through the log) ----
+
+export interface PutRequest {
+  key: string;
+  value: string;
+  /** Lease to attach; 0 or absent detaches. Must exist. */
+  lease?: number;
+  /** Return the previous version in the response. */
+  prevKv?: boolean;
+  /** Keep the current value (the key must exist and `value` must be empty). */
+  ignoreValue?: boolean;
+  /** Keep the current lease (the key must exist and `lease` must be 0). */
+  ignoreLease?: boolean;
+}
+
+export interface DeleteRangeRequest {
+  key: string;
+  rangeEnd?: string;
+  prefix?: boolean;
+  prevKv?: boolean;
+}
+
+export type CompareTarget = 'version' | 'createRevision' | 'modRevision' | 'value' | 'lease';
+export type CompareOp = '=' | '!=' | '<' | '>';
+
+/**
+ * A txn guard. With rangeEnd/prefix it must hold for every key in the range. A missing key counts
+ * as version/createRevision/modRevision/lease 0, and fails every 'value' compare (as in etcd).
+ */
+export interface Compare {
+  key: string;
+  rangeEnd?: string;
+  prefix?: boolean;
+  target: CompareTarget;
+  op: CompareOp;
+  /** A number for revision/version/lease targets, a string for 'value'. */
+  value: number | string;
+}
+
+export type TxnOp =
+  | ({ type: 'range' } & RangeRequest)
+  | ({ type: 'put' } & PutRequest)
+  | ({ type: 'deleteRange' } & DeleteRangeRequest);
+
+export interface TxnRequest {
+  compare: Compare[];
+  success: TxnOp[];
+  failure: TxnOp[];
+}
+
+export interface LeaseCheckpoint {
+  id: number;
+  /** Seconds left when the leader recorded it; survives a leader change. */
+  remainingTtl: number;
+}
+
+export type Command =
+  | ({ type: 'put' } & PutRequest)
+  | ({ type: 'deleteRange' } & DeleteRangeRequest)
+  | ({ type: 'txn' } & TxnRequest)
+  | { type: 'compact'; revision: number }
+  | { type: 'leaseGrant'; id: number; ttl: number }
+  | { type: 'leaseRevoke'; id: number }
+  | { type: 'leaseCheckpoint'; checkpoints: LeaseCheckpoint[] };
+
+// ---- results ----
+
+export interface PutResponse {
+  header: ResponseHeader;
+  prevKv?: KeyValue;
+}
+
+export interface DeleteRangeResponse {
+  header: ResponseHeader;
+  deleted: number;
+  prevKvs?: KeyValue[];
+}
+
+export type TxnOpResponse =
+  | ({ type: 'range' } & RangeResponse)
+  | ({ type: 'put' } & PutResponse)
+  | ({ type: 'deleteRange' } & DeleteRangeResponse);
+
+export interface TxnResponse {
+  header: ResponseHeader;
+  succeeded: boolean;
+  /** One per op of the branch taken, in order. */
+  responses: TxnOpResponse[];
+}
+
+export type CommandResult =
+  | ({ type: 'put' } & PutResponse)
+  | ({ type: 'deleteRange' } & DeleteRangeResponse)
+  | ({ type: 'txn' } & TxnResponse)
+  | { type: 'compact'; header: ResponseHeader }
+  | { type: 'leaseGrant'; header: ResponseHeader; id: number; ttl: number }
+  | { type: 'leaseRevoke'; header: ResponseHeader; deleted: number }
+  | { type: 'leaseCheckpoint'; header: ResponseHeader }
+  /** The command changed nothing. Deterministic: every replica reports the same error. */
+  | { type: 'error'; header: ResponseHeader; error: MvccErrorData };
+
+// ---- watch ----
+
+export type WatchFilter = 'noPut' | 'noDelete';
+
+export interface WatchRequest {
+  key: string;
+  rangeEnd?: string;
+  prefix?: boolean;
+  /** First revision to deliver; 0/absent = only changes after now. */
+  startRevision?: number;
+  /** Attach the previous version to every event (when still retained). */
+  prevKv?: boolean;
+  filters?: WatchFilter[];
+}
+
+export interface WatchEvent {
+  type: 'PUT' | 'DELETE';
+  /** For DELETE: key and modRevision set, version/createRevision 0, value empty. */
+  kv: KeyValue;
+  prevKv?: KeyValue;
+}
+
+export interface LeaseInfo {
+  id: number;
+  ttl: number;
+  /** Last checkpointed remaining TTL in seconds; 0 when never checkpointed. */
+  remainingTtl: number;
+  /** Attached keys, sorted. */
+  keys: string[];
+}
