@@ -1,0 +1,91 @@
+// Store member entry point: flags → wiring → run(signal).
+import { createLogger } from '../lib/util/logger.js';
+import { realClock } from '../lib/util/clock.js';
+import { SeededRand } from './raft/rand.js';
+import { buildHttp } from './http.js';
+import { Member } from './member.js';
+import { Transport } from './transport.js';
+import Fastify from 'fastify';
+import { FlagError, USAGE, clusterId, memberId, parseStoreFlags, type StoreFlags } from './config.js';
+import { randomInt } from 'node:crypto';
+
+export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void> {
+  const log = createLogger('store', flags.logLevel !== undefined ? { level: flags.logLevel } : {}).child({ member: flags.name });
+  const peers = flags.initialCluster.map((m) => ({ id: memberId(flags.token, m.name), name: m.name, url: m.url }));
+  if (new Set(peers.map((p) => p.id)).size !== peers.length) throw new FlagError('member ids collide: choose different member names');
+  const self = peers.find((p) => p.name === flags.name)!;
+  const cluster = clusterId(flags.token, flags.initialCluster);
+  const member = new Member({
+    name: flags.name,
+    id: self.id,
+    clusterId: cluster,
+    peers,
+    dataDir: flags.dataDir,
+    clock: realClock,
+    rand: new SeededRand(randomInt(1, 2 ** 31)),
+    random: Math.random,
+    logger: log,
+    tickMs: flags.heartbeatMs,
+    electionTicks: Math.round(flags.electionMs / flags.heartbeatMs),
+    heartbeatTicks: 1,
+    snapshotCount: flags.snapshotCount,
+    snapshotCatchUpEntries: Math.min(5000, Math.floor(flags.snapshotCount / 2)),
+    requestTimeoutMs: flags.requestTimeoutMs,
+    autoCompactionRetention: flags.autoCompactionRetention,
+    autoCompactionIntervalMs: 5000,
+    fsync: flags.fsync,
+  });
+  const transport = new Transport({
+    selfId: self.id,
+    clusterId: cluster,
+    peers,
+    logger: log,
+    clock: realClock,
+    onUnreachable: (id) => member.reportUnreachable(id),
+    onSnapshotStatus: (id, ok) => member.reportSnapshot(id, ok),
+  });
+  const peerApp = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+  transport.routes(peerApp, (msgs) => member.receive(msgs));
+  member.peerRoutes(peerApp);
+  peerApp.get('/healthz', async () => 'ok');
+  const clientApp = buildHttp({ service: member, registry: member.metrics.registry });
+
+  await member.start(transport);
+  await peerApp.listen({ host: flags.peerUrl.hostname, port: Number(flags.peerUrl.port) });
+  await clientApp.listen({ host: flags.clientUrl.hostname, port: Number(flags.clientUrl.port) });
+  log.info({ id: member.memberIdHex, cluster, client: flags.clientUrl.origin, peer: flags.peerUrl.origin, dataDir: flags.dataDir }, 'store member serving');
+
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  log.info('shutting down');
+  await clientApp.close().catch(() => undefined);
+  await member.stop();
+  await transport.close();
+  await peerApp.close().catch(() => undefined);
+}
+
+async function main(): Promise<void> {
+  let flags: StoreFlags;
+  try {
+    flags = parseStoreFlags(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`store: ${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const ac = new AbortController();
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => ac.abort());
+  try {
+    await run(flags, ac.signal);
+  } catch (err) {
+    process.stderr.write(`store: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+await main();
