@@ -1,18 +1,10 @@
 // Small helpers for defaulting untyped objects in place. Defaults run on whatever a client sent,
 // before (or without) schema validation, so every helper tolerates wrong shapes and leaves them
 // for validation to report instead of throwing.
+import { child, isObj, type Obj } from '../objects.js';
 
-export type Obj = Record<string, unknown>;
 
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The object at o[key], or undefined when absent or not an object. */
-export function child(o: Obj | undefined, key: string): Obj | undefined {
-  const v = o?.[key];
-  return isObj(v) ? v : undefined;
-}
+export { child, isObj, type Obj };
 
 /** The object at o[key], created as {} when absent or null; undefined when something else is there. */
 export function ensureChild(o: Obj, key: string): Obj | undefined {

@@ -6,18 +6,12 @@ import { isIP } from 'node:net';
 import { describeValue, fieldError, type FieldPath, type StatusCause } from '../field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isValidPortName, isValidPortNum } from '../names.js';
 import { format as formatQuantity, parseQuantity, QuantityError, type Quantity } from '../quantity.js';
+import { child, isObj, type Obj } from '../objects.js';
 
-export type Obj = Record<string, unknown>;
 
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
+export { isObj, type Obj };
 /** o[key] when it is an object. */
-export function obj(o: Obj | undefined, key: string): Obj | undefined {
-  const v = o?.[key];
-  return isObj(v) ? v : undefined;
-}
+export const obj = child;
 
 /** o[key] when it is an array, else []. Elements keep their indexes (callers skip non-objects). */
 export function list(o: Obj | undefined, key: string): unknown[] {
