@@ -44,7 +44,8 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
     onUnreachable: (id) => member.reportUnreachable(id),
     onSnapshotStatus: (id, ok) => member.reportSnapshot(id, ok),
   });
-  const peerApp = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024 });
+  // Peer streams live as long as both members do: no request timeout; closed on shutdown.
+  const peerApp = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, requestTimeout: 0, connectionTimeout: 0, forceCloseConnections: true });
   transport.routes(peerApp, (msgs) => member.receive(msgs));
   member.peerRoutes(peerApp);
   peerApp.get('/healthz', async () => 'ok');

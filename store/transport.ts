@@ -3,6 +3,7 @@
 // order is kept and a busy leader sends few large requests. A peer that fails is reported
 // unreachable to Raft (which slows down and retransmits) and skipped for a short back-off.
 import type { FastifyInstance } from 'fastify';
+import { PassThrough } from 'node:stream';
 import { Pool, request } from 'undici';
 import type { Logger } from '../lib/util/logger.js';
 import type { Clock } from '../lib/util/clock.js';
@@ -20,7 +21,6 @@ export const CLUSTER_HEADER = 'x-k8ts-cluster-id';
 export const FROM_HEADER = 'x-k8ts-member';
 const MAX_PEER_BODY = 1024 * 1024 * 1024;
 const RETRY_AFTER_FAILURE_MS = 100;
-const MAX_QUEUED = 10_000;
 
 export interface TransportOptions {
   selfId: number;
@@ -33,9 +33,16 @@ export interface TransportOptions {
   requestTimeoutMs?: number;
 }
 
+// Frames on a peer stream: u32 length | a batch encoded by codec.ts.
+const STREAM_CONTENT_TYPE = 'application/x-k8ts-raft-stream';
+/** Unsent bytes on a stream before the peer is treated as unreachable (Raft retransmits). */
+const MAX_STREAM_BUFFER = 64 * 1024 * 1024;
+const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+
+// One long-lived streaming POST per peer carries every message except snapshots (like etcd's
+// stream transport): no request/response round trip per batch, and order is kept.
 class PeerSender {
-  private queue: Message[] = [];
-  private inflight = false;
+  private stream: PassThrough | undefined;
   private downUntil = 0;
   private lastWarn = 0;
   readonly pool: Pool;
@@ -48,31 +55,38 @@ class PeerSender {
   }
 
   enqueue(msgs: Message[]): void {
-    if (this.t.clock.now() < this.downUntil || this.queue.length + msgs.length > MAX_QUEUED) {
+    if (this.t.closed) return;
+    if (this.t.clock.now() < this.downUntil) {
       this.t.opts.onUnreachable(this.peer.id);
       return;
     }
-    for (const m of msgs) this.queue.push(m);
-    if (!this.inflight) void this.flush();
+    const stream = this.stream ?? this.open();
+    const body = encodeMessages(msgs);
+    const len = Buffer.allocUnsafe(4);
+    len.writeUInt32BE(body.length, 0);
+    stream.write(len);
+    stream.write(body);
+    if (stream.writableLength > MAX_STREAM_BUFFER) this.failed(new Error(`${stream.writableLength} bytes unsent: peer not reading`), stream);
   }
 
-  private async flush(): Promise<void> {
-    this.inflight = true;
-    try {
-      while (this.queue.length > 0 && !this.t.closed) {
-        const batch = this.queue;
-        this.queue = [];
-        try {
-          await this.post(batch);
-        } catch (err) {
-          this.failed(err);
-          this.queue = [];
-          return;
-        }
-      }
-    } finally {
-      this.inflight = false;
-    }
+  private open(): PassThrough {
+    const stream = new PassThrough();
+    this.stream = stream;
+    request(`${this.peer.url}/raft/stream`, {
+      method: 'POST',
+      dispatcher: this.pool,
+      headers: { 'content-type': STREAM_CONTENT_TYPE, [CLUSTER_HEADER]: this.t.opts.clusterId, [FROM_HEADER]: String(this.t.opts.selfId) },
+      body: stream,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    }).then(
+      async (res) => {
+        const text = await res.body.text();
+        this.failed(new Error(`peer ended the stream with ${res.statusCode}: ${text.slice(0, 300)}`), stream);
+      },
+      (err) => this.failed(err, stream),
+    );
+    return stream;
   }
 
   async post(batch: Message[]): Promise<void> {
@@ -81,14 +95,20 @@ class PeerSender {
       dispatcher: this.pool,
       headers: { 'content-type': 'application/octet-stream', [CLUSTER_HEADER]: this.t.opts.clusterId, [FROM_HEADER]: String(this.t.opts.selfId) },
       body: encodeMessages(batch),
-      headersTimeout: this.t.timeoutMs,
-      bodyTimeout: this.t.timeoutMs,
+      headersTimeout: this.t.timeoutMs * 4,
+      bodyTimeout: this.t.timeoutMs * 4,
     });
     const text = await res.body.text();
     if (res.statusCode !== 204 && res.statusCode !== 200) throw new Error(`peer answered ${res.statusCode}: ${text.slice(0, 300)}`);
   }
 
-  failed(err: unknown): void {
+  failed(err: unknown, stream?: PassThrough): void {
+    if (stream) {
+      if (stream !== this.stream) return; // an old stream ending after a reconnect
+      this.stream = undefined;
+      stream.destroy();
+    }
+    if (this.t.closed) return;
     this.downUntil = this.t.clock.now() + RETRY_AFTER_FAILURE_MS;
     this.t.opts.onUnreachable(this.peer.id);
     const now = this.t.clock.now();
@@ -96,6 +116,11 @@ class PeerSender {
       this.lastWarn = now;
       this.t.opts.logger.warn({ peer: this.peer.name, err: (err as Error).message }, 'peer unreachable');
     }
+  }
+
+  close(): void {
+    this.stream?.end();
+    this.stream = undefined;
   }
 }
 
@@ -179,6 +204,31 @@ export class Transport {
       }
       return;
     });
+    // The stream body is consumed frame by frame as it arrives, not buffered by a parser.
+    app.addContentTypeParser(STREAM_CONTENT_TYPE, (_req, payload, done) => done(null, payload));
+    app.post('/raft/stream', async (req, reply) => {
+      const payload = req.body as NodeJS.ReadableStream;
+      let pending: Buffer = Buffer.alloc(0);
+      try {
+        for await (const chunk of payload) {
+          pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
+          while (pending.length >= 4) {
+            const len = pending.readUInt32BE(0);
+            if (len > MAX_FRAME_BYTES) throw new CodecError(`frame of ${len} bytes exceeds ${MAX_FRAME_BYTES}`);
+            if (pending.length < 4 + len) break;
+            onMessages(decodeMessages(pending.subarray(4, 4 + len)));
+            pending = pending.subarray(4 + len);
+          }
+        }
+      } catch (err) {
+        if (err instanceof CodecError) {
+          this.opts.logger.warn({ from: req.headers[FROM_HEADER], err: err.message }, 'dropped a malformed peer stream');
+          return reply.code(400).send({ error: { code: 'badRequest', message: err.message } });
+        }
+        return reply.code(499).send();
+      }
+      return reply.code(204).send();
+    });
     app.post('/raft/messages', async (req, reply) => {
       const body = req.body;
       if (!Buffer.isBuffer(body)) return reply.code(415).send({ error: { code: 'badRequest', message: 'expected application/octet-stream' } });
@@ -196,6 +246,7 @@ export class Transport {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const sender of this.senders.values()) sender.close();
     await Promise.all([...this.senders.values()].map((s) => s.pool.destroy().catch(() => undefined)));
   }
 }
