@@ -15,10 +15,12 @@ interface Row {
   note: string;
 }
 
+let argv: string[] = [];
+
 function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
+  const i = argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
+  const v = Number(argv[i + 1]);
   if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer`);
   return v;
 }
@@ -92,8 +94,11 @@ function printTable(rows: Row[]): void {
   for (const c of cells) console.log(line(c));
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
+export const description = 'MVCC state machine at 1M keys: load time, RSS, snapshot and restore time';
+
+/** `npm run bench -- mvcc [--keys N] [--value-bytes B]` */
+export async function run(args: string[]): Promise<void> {
+  argv = args;
   const n = flag('keys', 1_000_000);
   const valueBytes = flag('value-bytes', 200);
   const { rows, snapshotBytes } = runMvccBench(n, valueBytes);

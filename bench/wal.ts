@@ -22,9 +22,11 @@ interface Result {
   fsyncP99Ms: number;
 }
 
+let argv: string[] = process.argv.slice(2);
+
 function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1]! : fallback;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -68,7 +70,11 @@ async function runOne(root: string, appenders: number, seconds: number): Promise
   }
 }
 
-async function main(): Promise<void> {
+export const description = 'WAL group commit: appends/s and fsyncs/s at 1–256 concurrent appenders';
+
+/** `npm run bench -- wal [--seconds N] [--dir DIR]` */
+export async function run(args: string[]): Promise<void> {
+  argv = args;
   const seconds = Number(flag('seconds', '2'));
   if (!(seconds > 0 && seconds <= 60)) throw new Error('--seconds must be in (0, 60]');
   const root = flag('dir', tmpdir());
@@ -84,8 +90,3 @@ async function main(): Promise<void> {
   for (const row of rows) console.log(line(row));
   console.log(JSON.stringify({ bench: 'wal', recordBytes: RECORD_BYTES, secondsPerRow: seconds, results }));
 }
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
