@@ -14,7 +14,7 @@ A k8ts store member: a Raft-replicated MVCC key-value store (see store/README.md
                                     (default "k8ts-store-cluster")
   --heartbeat-interval MS           Raft heartbeat interval = tick (default 100)
   --election-timeout MS             Raft election timeout (default 1000)
-  --snapshot-count N                applied entries between snapshots (default 10000)
+  --snapshot-count N                applied entries between snapshots (default 100000, as etcd)
   --auto-compaction-retention N     keep N revisions of history, compact older (default 10000, 0 = off)
   --request-timeout MS              how long a write waits for commit (default 5000)
   --unsafe-no-fsync                 skip fsync (tests only: loses acknowledged writes on power loss)
@@ -105,7 +105,7 @@ export function parseStoreFlags(argv: string[]): StoreFlags {
     token: values['initial-cluster-token'] ?? 'k8ts-store-cluster',
     heartbeatMs,
     electionMs,
-    snapshotCount: positiveInt('snapshot-count', values['snapshot-count'], 10_000),
+    snapshotCount: positiveInt('snapshot-count', values['snapshot-count'], 100_000),
     autoCompactionRetention: positiveInt('auto-compaction-retention', values['auto-compaction-retention'], 10_000, 0),
     requestTimeoutMs: positiveInt('request-timeout', values['request-timeout'], 5000),
     fsync: !values['unsafe-no-fsync'],
