@@ -33,7 +33,7 @@ export interface StatusDetails {
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never> | { resourceVersion?: string };
+  metadata: Record<string, never> | { resourceVersion?: string; continue?: string };
   status: 'Success' | 'Failure';
   message: string;
   reason: StatusReason | '';
@@ -128,9 +128,15 @@ export const status = {
   requestEntityTooLarge(limitBytes: number): Status {
     return failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limitBytes}`);
   },
-  unsupportedMediaType(contentType: string): Status {
-    return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${JSON.stringify(contentType)}`);
+  unsupportedMediaType(contentType: string, message?: string): Status {
+    return failure(
+      415,
+      'UnsupportedMediaType',
+      message ??
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${JSON.stringify(contentType)}`,
+    );
   },
+
   tooManyRequests(message: string, retryAfterSeconds: number): Status {
     return failure(429, 'TooManyRequests', message, { retryAfterSeconds });
   },

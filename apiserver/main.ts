@@ -1,0 +1,88 @@
+// apiserver entry point: flags → wiring → run(signal).
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '../lib/util/logger.js';
+import { realClock } from '../lib/util/clock.js';
+import { StoreClient } from '../lib/store-client/client.js';
+import { preloadSchemas } from '../lib/api/schema.js';
+import type { ResourceInfo } from '../lib/api/registry.js';
+import { FlagError, USAGE, firstServiceIP, parseApiFlags, type ApiFlags } from './config.js';
+import { buildApiServer } from './server.js';
+import { ApiMetrics } from './metrics.js';
+import type { ApiDeps } from './deps.js';
+import { KvResourceStore } from './storage/resource-store.js';
+import { WatchCacheSet } from './storage/watch-cache.js';
+import { strategyFor } from './registry/strategies.js';
+import { createAdmission } from './registry/admission.js';
+import { bootstrap } from './bootstrap.js';
+import type { ResourceStore } from './storage/interfaces.js';
+
+export async function run(flags: ApiFlags, signal: AbortSignal): Promise<void> {
+  const logger = createLogger('apiserver', flags.logLevel !== undefined ? { level: flags.logLevel } : {});
+  const kv = new StoreClient({ endpoints: flags.storeEndpoints });
+  const metrics = new ApiMetrics();
+  // One storage object per resource; all versions of a resource share the preferred version's.
+  const stores = new Map<string, ResourceStore>();
+  const storeFor = (res: ResourceInfo): ResourceStore => {
+    const key = `${res.group}/${res.plural}`;
+    let s = stores.get(key);
+    if (!s) stores.set(key, (s = new KvResourceStore(kv, res)));
+    return s;
+  };
+  const caches = new WatchCacheSet(kv, { clock: realClock, logger });
+  const admission = createAdmission({ kv, storeFor, serviceCIDR: flags.serviceCIDR, nodePortRange: flags.nodePortRange });
+  const deps: ApiDeps = {
+    storeFor,
+    cacheFor: (res) => caches.cacheFor(res),
+    strategyFor,
+    admission,
+    clock: realClock,
+    newUid: randomUUID,
+    random: Math.random,
+    logger,
+    metrics,
+    eventTtlSeconds: flags.eventTtlSeconds,
+    storeHealthy: async () => {
+      await kv.range({ key: '/registry/health', serializable: false });
+      return true;
+    },
+  };
+  await preloadSchemas();
+  const app = buildApiServer(deps);
+  await app.listen({ host: flags.bindAddress, port: flags.port });
+  logger.info({ address: `http://${flags.bindAddress}:${flags.port}`, store: flags.storeEndpoints }, 'apiserver serving');
+  const bootstrapping = bootstrap(deps, firstServiceIP(flags.serviceCIDR), signal);
+
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  logger.info('shutting down');
+  await app.close().catch(() => undefined);
+  caches.stopAll();
+  await bootstrapping.catch(() => undefined);
+  await kv.close();
+}
+
+async function main(): Promise<void> {
+  let flags: ApiFlags;
+  try {
+    flags = parseApiFlags(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`apiserver: ${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const ac = new AbortController();
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => ac.abort());
+  try {
+    await run(flags, ac.signal);
+  } catch (err) {
+    process.stderr.write(`apiserver: ${(err instanceof FlagError ? '' : 'fatal: ') + (err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+await main();
