@@ -18,7 +18,8 @@ import type { ResourceStore } from './storage/interfaces.js';
 
 export async function run(flags: ApiFlags, signal: AbortSignal): Promise<void> {
   const logger = createLogger('apiserver', flags.logLevel !== undefined ? { level: flags.logLevel } : {});
-  const kv = new StoreClient({ endpoints: flags.storeEndpoints });
+  // A bounded retry budget: with the store down, clients get 503 + Retry-After in seconds, not a hang.
+  const kv = new StoreClient({ endpoints: flags.storeEndpoints, timeoutMs: 5000, retryBudgetMs: 3000 });
   const metrics = new ApiMetrics();
   // One storage object per resource; all versions of a resource share the preferred version's.
   const stores = new Map<string, ResourceStore>();

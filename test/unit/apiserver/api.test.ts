@@ -296,3 +296,27 @@ t.test('discovery, version, openapi, health', async (t) => {
   t.equal((await api(s, 'GET', '/readyz')).status, 200);
   t.match((await api(s, 'GET', '/metrics')).body, /apiserver_request_total/);
 });
+
+t.test('events: queryable by involvedObject field selectors, stored with a TTL lease', async (t) => {
+  const s = await buildTestApiServer();
+  t.teardown(() => s.close());
+  const ev = (name: string, obj: string, uid: string) => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name },
+    involvedObject: { kind: 'Pod', namespace: 'default', name: obj, uid },
+    reason: 'Scheduled',
+    message: `placed ${obj}`,
+    type: 'Normal',
+    source: { component: 'scheduler' },
+    firstTimestamp: '2026-01-01T00:00:00Z',
+    lastTimestamp: '2026-01-01T00:00:00Z',
+    count: 1,
+  });
+  t.equal((await api(s, 'POST', '/api/v1/namespaces/default/events', ev('e1', 'web', 'u1'))).status, 201);
+  t.equal((await api(s, 'POST', '/api/v1/namespaces/default/events', ev('e2', 'db', 'u2'))).status, 201);
+  const sel = await api(s, 'GET', '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dweb%2CinvolvedObject.namespace%3Ddefault%2CinvolvedObject.uid%3Du1');
+  t.same(sel.json.items.map((e: any) => e.metadata.name), ['e1']);
+  const key = (await s.kv.range({ key: '/registry/events/default/e1' })).kvs[0]!;
+  t.ok(key.lease > 0, 'the event key is attached to a store lease (TTL)');
+});
