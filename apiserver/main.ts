@@ -1,11 +1,12 @@
 // apiserver entry point: flags → wiring → run(signal).
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../lib/util/logger.js';
+import { runMain, untilAborted } from '../lib/util/main.js';
 import { realClock } from '../lib/util/clock.js';
 import { StoreClient } from '../lib/store-client/client.js';
 import { preloadSchemas } from '../lib/api/schema.js';
 import type { ResourceInfo } from '../lib/api/registry.js';
-import { FlagError, USAGE, firstServiceIP, parseApiFlags, type ApiFlags } from './config.js';
+import { USAGE, firstServiceIP, parseApiFlags, type ApiFlags } from './config.js';
 import { buildApiServer } from './server.js';
 import { ApiMetrics } from './metrics.js';
 import type { ApiDeps } from './deps.js';
@@ -53,10 +54,7 @@ export async function run(flags: ApiFlags, signal: AbortSignal): Promise<void> {
   logger.info({ address: `http://${flags.bindAddress}:${flags.port}`, store: flags.storeEndpoints }, 'apiserver serving');
   const bootstrapping = bootstrap(deps, firstServiceIP(flags.serviceCIDR), signal);
 
-  await new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(signal);
   logger.info('shutting down');
   await app.close().catch(() => undefined);
   caches.stopAll();
@@ -64,26 +62,4 @@ export async function run(flags: ApiFlags, signal: AbortSignal): Promise<void> {
   await kv.close();
 }
 
-async function main(): Promise<void> {
-  let flags: ApiFlags;
-  try {
-    flags = parseApiFlags(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`apiserver: ${(err as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (flags.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const ac = new AbortController();
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => ac.abort());
-  try {
-    await run(flags, ac.signal);
-  } catch (err) {
-    process.stderr.write(`apiserver: ${(err instanceof FlagError ? '' : 'fatal: ') + (err as Error).message}\n`);
-    process.exit(1);
-  }
-}
-
-await main();
+await runMain({ name: 'apiserver', usage: USAGE, parse: parseApiFlags, run });

@@ -1,5 +1,6 @@
 // Store member entry point: flags → wiring → run(signal).
 import { createLogger } from '../lib/util/logger.js';
+import { runMain, untilAborted } from '../lib/util/main.js';
 import { realClock } from '../lib/util/clock.js';
 import { SeededRand } from './raft/rand.js';
 import { buildHttp } from './http.js';
@@ -56,10 +57,7 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
   await clientApp.listen({ host: flags.clientUrl.hostname, port: Number(flags.clientUrl.port) });
   log.info({ id: member.memberIdHex, cluster, client: flags.clientUrl.origin, peer: flags.peerUrl.origin, dataDir: flags.dataDir }, 'store member serving');
 
-  await new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(signal);
   log.info('shutting down');
   await clientApp.close().catch(() => undefined);
   await member.stop();
@@ -67,26 +65,4 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
   await peerApp.close().catch(() => undefined);
 }
 
-async function main(): Promise<void> {
-  let flags: StoreFlags;
-  try {
-    flags = parseStoreFlags(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`store: ${(err as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (flags.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const ac = new AbortController();
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => ac.abort());
-  try {
-    await run(flags, ac.signal);
-  } catch (err) {
-    process.stderr.write(`store: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
-}
-
-await main();
+await runMain({ name: 'store', usage: USAGE, parse: parseStoreFlags, run });
