@@ -24,7 +24,7 @@ export interface TestApiServer {
   close(): Promise<void>;
 }
 
-export async function buildTestApiServer(opts: { clock?: Clock; kv?: MvccKv } = {}): Promise<TestApiServer> {
+export async function buildTestApiServer(opts: { clock?: Clock; kv?: MvccKv; watchWindow?: number } = {}): Promise<TestApiServer> {
   await preloadSchemas();
   const kv = opts.kv ?? new MvccKv();
   const clock = opts.clock ?? realClock;
@@ -36,7 +36,7 @@ export async function buildTestApiServer(opts: { clock?: Clock; kv?: MvccKv } = 
     if (!s) stores.set(key, (s = new KvResourceStore(kv, res)));
     return s;
   };
-  const caches = new WatchCacheSet(kv, { clock, logger });
+  const caches = new WatchCacheSet(kv, { clock, logger, ...(opts.watchWindow ? { windowSize: opts.watchWindow } : {}) });
   const deps: ApiDeps = {
     storeFor,
     cacheFor: (res) => caches.cacheFor(res),

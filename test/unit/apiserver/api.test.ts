@@ -320,3 +320,46 @@ t.test('events: queryable by involvedObject field selectors, stored with a TTL l
   const key = (await s.kv.range({ key: '/registry/events/default/e1' })).kvs[0]!;
   t.ok(key.lease > 0, 'the event key is attached to a store lease (TTL)');
 });
+
+t.test('watches: long-poll batches, streaming replay, 410 once the window has moved on', async (t) => {
+  const s = await buildTestApiServer({ watchWindow: 20 });
+  t.teardown(() => s.close());
+  const list = await api(s, 'GET', '/api/v1/namespaces/default/configmaps');
+  const rv = list.json.metadata.resourceVersion;
+  // Long-poll: an empty batch at the timeout, then all pending events at once.
+  const empty = await api(s, 'GET', `/api/v1/namespaces/default/configmaps?watch=true&longPoll=true&resourceVersion=${rv}&timeoutSeconds=0.2`);
+  t.equal(empty.status, 200);
+  t.same(empty.json.events, []);
+  t.equal(empty.json.kind, 'WatchEventList');
+  const { resourceFor } = await import('../../../lib/api/registry.js');
+  const cache = s.deps.cacheFor(resourceFor('', 'v1', 'configmaps')!);
+  await api(s, 'POST', '/api/v1/namespaces/default/configmaps', cm('w1'));
+  const w2 = await api(s, 'POST', '/api/v1/namespaces/default/configmaps', cm('w2'));
+  await cache.waitFor(Number(w2.json.metadata.resourceVersion), 5000); // both writes reached the cache
+  const batch = await api(s, 'GET', `/api/v1/namespaces/default/configmaps?watch=true&longPoll=true&resourceVersion=${rv}&timeoutSeconds=5`);
+  t.same(batch.json.events.map((e: any) => `${e.type} ${e.object.metadata.name}`), ['ADDED w1', 'ADDED w2']);
+  const next = batch.json.metadata.resourceVersion;
+  await api(s, 'DELETE', '/api/v1/namespaces/default/configmaps/w1');
+  const after = await api(s, 'GET', `/api/v1/namespaces/default/configmaps?watch=true&longPoll=true&resourceVersion=${next}&timeoutSeconds=5`);
+  t.same(after.json.events.map((e: any) => `${e.type} ${e.object.metadata.name}`), ['DELETED w1'], 'polling from the returned resourceVersion misses nothing and repeats nothing');
+  const noRv = await api(s, 'GET', '/api/v1/namespaces/default/configmaps?watch=true&longPoll=true');
+  t.equal(noRv.status, 400);
+
+  // Streaming: replay from rv, over a real socket.
+  await s.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (s.app.server.address() as { port: number }).port;
+  const { request } = await import('undici');
+  const res = await request(`http://127.0.0.1:${port}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}&timeoutSeconds=1`);
+  t.equal(res.statusCode, 200);
+  const lines = (await res.body.text()).trim().split('\n').map((l) => JSON.parse(l));
+  t.same(lines.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED w1', 'ADDED w2', 'DELETED w1'], 'ends at timeoutSeconds');
+
+  // Push the window past rv: the watch answers with one ERROR event carrying 410 Expired.
+  for (let i = 0; i < 30; i++) await api(s, 'POST', '/api/v1/namespaces/default/configmaps', cm(`fill-${i}`));
+  const old = await request(`http://127.0.0.1:${port}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`);
+  const ev = JSON.parse((await old.body.text()).trim().split('\n')[0]!);
+  t.equal(ev.type, 'ERROR');
+  t.match(ev.object, { kind: 'Status', reason: 'Expired', code: 410 });
+  const pollOld = await api(s, 'GET', `/api/v1/namespaces/default/configmaps?watch=true&longPoll=true&resourceVersion=${rv}`);
+  t.equal(pollOld.status, 410);
+});
