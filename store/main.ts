@@ -44,6 +44,7 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
     clock: realClock,
     onUnreachable: (id) => member.reportUnreachable(id),
     onSnapshotStatus: (id, ok) => member.reportSnapshot(id, ok),
+    onPeerLost: (id) => member.peerLost(id),
   });
   // Peer streams live as long as both members do: no request timeout; closed on shutdown.
   const peerApp = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, requestTimeout: 0, connectionTimeout: 0, forceCloseConnections: true });

@@ -153,6 +153,9 @@ export class Member implements KvService {
     if (replay.entries.length > 0) storage.append(replay.entries.map((e) => decodeEntry(e.index, e.data)));
     if (replay.hardState) {
       const hs = JSON.parse(replay.hardState.toString('utf8')) as HardState;
+      // Commit-index-only changes are not written on their own (see handleReady), so the stored
+      // commit may lag; a snapshot's index is committed by definition.
+      hs.commit = Math.max(hs.commit, this.snapshotIndex);
       storage.setHardState(hs);
       this.persistedTerm = hs.term;
       this.persistedVote = hs.vote;
@@ -227,6 +230,12 @@ export class Member implements KvService {
 
   reportUnreachable(id: number): void {
     if (!this.stopped && !this.fatal) this.node.reportUnreachable(id);
+  }
+
+  /** The transport saw `id`'s connection break: if it is our leader, campaign soon (see RawNode.leaderLost). */
+  peerLost(id: number): void {
+    if (this.stopped || this.fatal) return;
+    this.node.leaderLost(id);
   }
 
   reportSnapshot(id: number, ok: boolean): void {
@@ -331,6 +340,7 @@ export class Member implements KvService {
     if (ss.lead !== prev.lead) {
       this.metrics.leaderChanges.inc();
       this.log.info({ leader: ss.lead ? ss.lead.toString(16) : 'none', state: ss.state }, 'leader changed');
+      if (prev.lead !== 0) this.onLeaderLost();
     }
     this.metrics.hasLeader.set(ss.lead !== 0 ? 1 : 0);
     this.metrics.isLeader.set(ss.state === 'leader' ? 1 : 0);
@@ -341,6 +351,32 @@ export class Member implements KvService {
     } else if (ss.state !== 'leader' && prev.state === 'leader') {
       this.lessor.demote();
     }
+  }
+
+  /**
+   * The leader we knew is gone. Proposals that went to it may be lost or may still commit under
+   * the next leader: answer them now as outcome-unknown instead of letting them wait out the
+   * request timeout (as etcd answers "leader changed"), and re-issue pending read rounds.
+   */
+  private onLeaderLost(): void {
+    if (this.pending.size > 0) {
+      const err = () => new ServiceError('timeout', 'the leader changed while the request was in flight; it may or may not have been applied');
+      for (const [id, p] of this.pending) {
+        this.cfg.clock.clearTimeout(p.timer);
+        this.metrics.proposalsFailed.inc({ reason: 'leaderChanged' });
+        p.reject(err());
+        this.pending.delete(id);
+      }
+      this.metrics.proposalsPending.set(0);
+    }
+    for (const [ctx, batch] of this.readBatches) {
+      this.readBatches.delete(ctx);
+      const next = this.nextReadBatch ?? this.newReadBatch();
+      next.firstIssuedAt = Math.min(next.firstIssuedAt, batch.firstIssuedAt);
+      next.waiters.push(...batch.waiters);
+      this.nextReadBatch = next;
+    }
+    if (this.nextReadBatch) queueMicrotask(() => this.issueReadBatch());
   }
 
   private applyEntry(e: Entry): void {

@@ -30,6 +30,8 @@ export interface TransportOptions {
   clock: Clock;
   onUnreachable: (id: number) => void;
   onSnapshotStatus: (id: number, ok: boolean) => void;
+  /** A peer's connection broke (its inbound stream aborted, or ours to it failed). */
+  onPeerLost?: (id: number) => void;
   requestTimeoutMs?: number;
 }
 
@@ -111,6 +113,7 @@ class PeerSender {
     if (this.t.closed) return;
     this.downUntil = this.t.clock.now() + RETRY_AFTER_FAILURE_MS;
     this.t.opts.onUnreachable(this.peer.id);
+    if (stream) this.t.opts.onPeerLost?.(this.peer.id);
     const now = this.t.clock.now();
     if (now - this.lastWarn > 5000) {
       this.lastWarn = now;
@@ -225,6 +228,9 @@ export class Transport {
           this.opts.logger.warn({ from: req.headers[FROM_HEADER], err: err.message }, 'dropped a malformed peer stream');
           return reply.code(400).send({ error: { code: 'badRequest', message: err.message } });
         }
+        // The sender went away mid-stream: most likely its process died.
+        const from = Number(req.headers[FROM_HEADER]);
+        if (Number.isSafeInteger(from) && from > 0 && !this.closed) this.opts.onPeerLost?.(from);
         return reply.code(499).send();
       }
       return reply.code(204).send();

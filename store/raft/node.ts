@@ -259,6 +259,17 @@ export class RawNode {
     return this.raft.step(msg);
   }
 
+  /**
+   * The driver saw the connection of `id`, the current leader, drop (its process most likely
+   * died). This follower stops trusting the leader lease and campaigns after a short random delay
+   * (up to a quarter of the election timeout) instead of a full randomized timeout. Only timing
+   * changes: PreVote still needs a quorum that has lost the leader too, and any message from a
+   * live leader resets the timer as usual. Ignored unless `id` is the leader this node follows.
+   */
+  leaderLost(id: number): void {
+    if (this.raft.lead === id) this.raft.leaderLost();
+  }
+
   /** The transport failed to reach `id`: stop optimistic streaming to it. */
   reportUnreachable(id: number): void {
     this.raft.step(makeMessage({ type: 'MsgUnreachable', from: id, to: this.raft.id }));

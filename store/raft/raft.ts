@@ -253,6 +253,14 @@ export class Raft {
     else this.tickElection();
   }
 
+  /** See RawNode.leaderLost. */
+  leaderLost(): void {
+    if (this.state !== 'follower' || this.lead === 0) return;
+    this.electionElapsed = Math.max(this.electionElapsed, this.electionTimeout);
+    const spread = Math.max(1, Math.floor(this.electionTimeout / 4));
+    this.randomizedElectionTimeout = this.electionElapsed + 1 + this.rand.intn(spread);
+  }
+
   private tickElection(): void {
     this.electionElapsed++;
     if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
