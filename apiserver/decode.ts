@@ -5,23 +5,41 @@ import { status } from '../lib/api/status.js';
 import { apiVersionOf, type ResourceInfo } from '../lib/api/registry.js';
 import type { KubeObject } from '../lib/api/types.js';
 import { ApiError } from './storage/interfaces.js';
+import { decodeKubernetesProtobuf, ProtobufDecodeError, supportedProtobufKinds } from '../lib/api/protobuf/index.js';
+
+function decodeProtobufBody(raw: string | Buffer | undefined): unknown {
+  if (!Buffer.isBuffer(raw) || raw.length === 0) throw new ApiError(status.badRequest('the request body is empty; an object is required'));
+  try {
+    return decodeKubernetesProtobuf(raw).object;
+  } catch (err) {
+    if (err instanceof ProtobufDecodeError) {
+      if (err.reason === 'UnsupportedKind' || err.reason === 'UnsupportedEncoding') {
+        const kinds = supportedProtobufKinds().join(', ');
+        throw new ApiError(
+          status.unsupportedMediaType(
+            PROTOBUF,
+            `${err.message}; protobuf bodies are decoded for ${kinds} — send JSON or YAML for anything else (kubectl create … --dry-run=client -o yaml | kubectl apply -f -)`,
+          ),
+        );
+      }
+      throw new ApiError(status.badRequest(`the protobuf request body could not be decoded: ${err.message}`));
+    }
+    throw err;
+  }
+}
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
-/** Parses a body by its Content-Type into a plain value (JSON, or YAML for yaml types). */
-export function parseBody(raw: string | undefined, contentType: string | undefined): unknown {
+/**
+ * Parses a body by its Content-Type into a plain value: JSON, YAML for yaml types, or the
+ * Kubernetes protobuf envelope that kubectl's generator commands (`kubectl create namespace …`) send.
+ */
+export function parseBody(raw: string | Buffer | undefined, contentType: string | undefined): unknown {
   const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
-  if (type === PROTOBUF) {
-    throw new ApiError(
-      status.unsupportedMediaType(
-        PROTOBUF,
-        `${PROTOBUF} is not supported by this server; send JSON or YAML instead (for kubectl's generator commands: kubectl create … --dry-run=client -o yaml | kubectl apply -f -)`,
-      ),
-    );
-  }
-  const text = raw ?? '';
+  if (type === PROTOBUF) return decodeProtobufBody(raw);
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : (raw ?? '');
   if (text.trim() === '') throw new ApiError(status.badRequest('the request body is empty; an object is required'));
   const yamlish = type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'text/yaml';
   const jsonish = type === 'application/json' || type.endsWith('+json') || type === '';

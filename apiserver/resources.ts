@@ -28,7 +28,7 @@ export interface RequestInfo {
   path: ResourcePath;
   query: Record<string, string | string[] | undefined>;
   headers: Record<string, string | string[] | undefined>;
-  body: string | undefined;
+  body: string | Buffer | undefined;
 }
 
 export function q(query: RequestInfo['query'], name: string): string | undefined {
@@ -110,6 +110,11 @@ function listOptions(req: RequestInfo, res: ResourceInfo): ListOptions {
   return opts;
 }
 
+/** The body as text (undefined for binary protobuf bodies). */
+function bodyText(req: RequestInfo): string | undefined {
+  return typeof req.body === 'string' ? req.body : undefined;
+}
+
 function isJsonBody(req: RequestInfo): boolean {
   const t = (header(req, 'content-type') ?? 'application/json').split(';')[0]!.trim().toLowerCase();
   return t === 'application/json' || t.endsWith('+json');
@@ -180,7 +185,7 @@ export async function createObject(deps: ApiDeps, req: RequestInfo): Promise<Rep
   const res = req.path.resource;
   const mode = fieldValidationOf(q(req.query, 'fieldValidation'));
   const body = parseBody(req.body, header(req, 'content-type'));
-  const warnings = checkBodyFields(mode, res, body, req.body, isJsonBody(req));
+  const warnings = checkBodyFields(mode, res, body, bodyText(req), isJsonBody(req));
   const obj = checkObjectForUrl(body, res, req.path.namespace, undefined);
   if (res.namespaced && !obj.metadata?.namespace) throw new ApiError(status.badRequest('a namespace is required to create this object'));
   const isDry = dryRun(req);
@@ -194,7 +199,7 @@ export async function updateObject(deps: ApiDeps, req: RequestInfo): Promise<Rep
   const store = deps.storeFor(res);
   const mode = fieldValidationOf(q(req.query, 'fieldValidation'));
   const body = parseBody(req.body, header(req, 'content-type'));
-  const warnings = checkBodyFields(mode, res, body, req.body, isJsonBody(req));
+  const warnings = checkBodyFields(mode, res, body, bodyText(req), isJsonBody(req));
   const obj = checkObjectForUrl(body, res, req.path.namespace, name(req));
   let old: KubeObject;
   try {
@@ -258,7 +263,7 @@ export async function patchObject(deps: ApiDeps, req: RequestInfo): Promise<Repl
   const updated = await store.guaranteedUpdate(req.path.namespace, name(req), async (current) => {
     const old = clone(current);
     const patched = checkObjectForUrl(apply(current), res, req.path.namespace, name(req));
-    warnings = checkPatchedFields(mode, res, req.body, patched, type === 'merge' || type === 'strategic');
+    warnings = checkPatchedFields(mode, res, bodyText(req), patched, type === 'merge' || type === 'strategic');
     // A patch carries the object's own resourceVersion only when the client put one there on purpose.
     if (patched.metadata?.resourceVersion === current.metadata?.resourceVersion) delete mutableMeta(patched).resourceVersion;
     else if (patched.metadata?.resourceVersion !== undefined) throw new ApiError(status.staleResourceVersion({ resource: res.plural, group: res.group, name: name(req) }));
@@ -290,7 +295,7 @@ interface DeleteOptions {
 
 function deleteOptions(req: RequestInfo): DeleteOptions {
   let opts: DeleteOptions = {};
-  if (req.body && req.body.trim() !== '') {
+  if (bodyText(req)?.trim()) {
     const body = parseBody(req.body, header(req, 'content-type') ?? 'application/json');
     if (!isObject(body)) throw new ApiError(status.badRequest('DeleteOptions must be an object'));
     opts = body as DeleteOptions;

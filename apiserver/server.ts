@@ -65,6 +65,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+  // Protobuf bodies are binary: keep the bytes.
+  app.addContentTypeParser('application/vnd.kubernetes.protobuf', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err, _req, reply) => sendStatus(reply, toStatus(err, deps)));
   app.setNotFoundHandler((_req, reply) => sendStatus(reply, status.pathNotFound()));
 
@@ -120,7 +122,7 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       path,
       query,
       headers: req.headers,
-      body: typeof req.body === 'string' ? req.body : undefined,
+      body: typeof req.body === 'string' || Buffer.isBuffer(req.body) ? (req.body as string | Buffer) : undefined,
     };
     const watch = path.legacyWatch || q(query, 'watch') === 'true' || q(query, 'watch') === '1';
     const labels = { verb: verbOf(req.method, path.name !== undefined, watch), group: path.group, resource: path.resource.plural, subresource: path.subresource ?? '' };

@@ -151,7 +151,8 @@ async function bind(deps: ApiDeps, req: RequestInfo): Promise<Reply> {
 // ------------------------------------------------------------------ eviction
 
 async function evict(deps: ApiDeps, req: RequestInfo): Promise<Reply> {
-  const body = req.body && req.body.trim() !== '' ? parseBody(req.body, header(req, 'content-type')) : {};
+  const text = typeof req.body === 'string' ? req.body : req.body?.toString('utf8');
+  const body = text && text.trim() !== '' ? parseBody(req.body, header(req, 'content-type')) : {};
   const deleteOptions = isObject(body) && isObject(body['deleteOptions']) ? JSON.stringify(body['deleteOptions']) : undefined;
   // PodDisruptionBudgets are not served yet, so nothing can block an eviction.
   await deleteObject(deps, {

@@ -168,6 +168,35 @@ t.test('the real kubectl works against k8ts', async (t) => {
     t.match(dup.stderr, /AlreadyExists.*pods "solo" already exists/);
   });
 
+  await t.test('generator commands (kubectl sends protobuf bodies)', async (t) => {
+    const ns = await k('create', 'namespace', 'gen');
+    t.equal(ns.code, 0, ns.stderr);
+    t.match(ns.stdout, /namespace\/gen created/);
+    const cmd = [
+      ['create', 'configmap', 'gc', '-n', 'gen', '--from-literal=a=b'],
+      ['create', 'secret', 'generic', 'gs', '-n', 'gen', '--from-literal=k=v'],
+      ['create', 'deployment', 'gd', '-n', 'gen', '--image=nginx:1.27', '--replicas=2', '--port=80'],
+      ['create', 'service', 'clusterip', 'gsvc', '-n', 'gen', '--tcp=80:8080'],
+      ['create', 'serviceaccount', 'gsa', '-n', 'gen'],
+      ['create', 'job', 'gj', '-n', 'gen', '--image=busybox:1.36', '--', 'echo', 'hi'],
+    ];
+    for (const args of cmd) {
+      const r = await k(...args);
+      t.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      t.match(r.stdout, / created$/m);
+    }
+    const cm = JSON.parse((await k('get', 'cm', 'gc', '-n', 'gen', '-o', 'json')).stdout);
+    t.same(cm.data, { a: 'b' });
+    const secret = JSON.parse((await k('get', 'secret', 'gs', '-n', 'gen', '-o', 'json')).stdout);
+    t.equal(Buffer.from(secret.data.k, 'base64').toString(), 'v');
+    const dep = JSON.parse((await k('get', 'deploy', 'gd', '-n', 'gen', '-o', 'json')).stdout);
+    t.equal(dep.spec.replicas, 2);
+    t.equal(dep.spec.template.spec.containers[0].image, 'nginx:1.27');
+    const svc = JSON.parse((await k('get', 'svc', 'gsvc', '-n', 'gen', '-o', 'json')).stdout);
+    t.equal(svc.spec.ports[0].targetPort, 8080);
+    t.match(svc.spec.clusterIP, /^10\./);
+  });
+
   await t.test('delete -f', async (t) => {
     const del = await k('delete', '-f', join(dir, 'app.yaml'));
     t.equal(del.code, 0, del.stderr);
