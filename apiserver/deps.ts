@@ -19,6 +19,8 @@ export interface ApiDeps {
   metrics: ApiMetrics;
   /** Answers /readyz: can the store be reached? */
   storeHealthy(): Promise<boolean>;
+  /** Events held by each resource's watch cache (for /metrics). */
+  watchCacheSizes(): { resource: string; size: number }[];
   /** Seconds an Event lives (a store lease), as kube-apiserver --event-ttl. */
   eventTtlSeconds: number;
 }

@@ -42,6 +42,7 @@ export async function run(flags: ApiFlags, signal: AbortSignal): Promise<void> {
     random: Math.random,
     logger,
     metrics,
+    watchCacheSizes: () => caches.all().map((c) => ({ resource: `${c.resource.plural}${c.resource.group ? `.${c.resource.group}` : ''}`, size: c.size })),
     eventTtlSeconds: flags.eventTtlSeconds,
     storeHealthy: async () => {
       await kv.range({ key: '/registry/health', serializable: false });

@@ -17,7 +17,7 @@ export class ApiMetrics {
     registers: [this.registry],
   });
   readonly watchers = new Gauge({ name: 'apiserver_registered_watchers', help: 'Open watches by resource.', labelNames: ['group', 'resource'], registers: [this.registry] });
-  readonly watchCacheSize = new Gauge({ name: 'apiserver_watch_cache_capacity', help: 'Events held in each watch cache window.', labelNames: ['resource'], registers: [this.registry] });
+  readonly watchCacheSize = new Gauge({ name: 'apiserver_watch_cache_events', help: 'Events held in each watch cache window.', labelNames: ['resource'], registers: [this.registry] });
 
   constructor(defaultMetrics = true) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });

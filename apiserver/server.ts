@@ -77,7 +77,11 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
     const ok = await deps.storeHealthy().catch(() => false);
     return reply.code(ok ? 200 : 503).type('text/plain').send(ok ? 'ok' : 'store unreachable');
   });
-  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  app.get('/metrics', async (_req, reply) => {
+    deps.metrics.watchCacheSize.reset();
+    for (const c of deps.watchCacheSizes()) deps.metrics.watchCacheSize.set({ resource: c.resource }, c.size);
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
 
   const discovery = (core: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
     const aggregated = wantsAggregatedDiscovery(req.headers.accept);

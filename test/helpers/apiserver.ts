@@ -47,6 +47,7 @@ export async function buildTestApiServer(opts: { clock?: Clock; kv?: MvccKv; wat
     random: Math.random,
     logger,
     metrics: new ApiMetrics(false),
+    watchCacheSizes: () => caches.all().map((c) => ({ resource: `${c.resource.plural}${c.resource.group ? `.${c.resource.group}` : ''}`, size: c.size })),
     eventTtlSeconds: 3600,
     storeHealthy: async () => true,
   };

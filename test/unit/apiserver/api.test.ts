@@ -295,7 +295,12 @@ t.test('discovery, version, openapi, health', async (t) => {
   t.ok(Object.values(gv.paths).some((p: any) => p.patch?.parameters?.some((x: any) => x.name === 'fieldValidation')));
   t.equal((await api(s, 'GET', '/healthz')).status, 200);
   t.equal((await api(s, 'GET', '/readyz')).status, 200);
-  t.match((await api(s, 'GET', '/metrics')).body, /apiserver_request_total/);
+  await api(s, 'GET', '/api/v1/namespaces/default');
+  await api(s, 'GET', '/api/v1/namespaces/default/configmaps?resourceVersion=0');
+  const metrics = (await api(s, 'GET', '/metrics')).body;
+  t.match(metrics, /apiserver_request_total\{[^}]*verb="GET"/);
+  t.match(metrics, /apiserver_request_duration_seconds_bucket/);
+  t.match(metrics, /apiserver_watch_cache_events\{resource="configmaps"\} \d+/);
 });
 
 t.test('events: queryable by involvedObject field selectors, stored with a TTL lease', async (t) => {
