@@ -5,6 +5,7 @@ import { status } from '../lib/api/status.js';
 import { apiVersionOf, type ResourceInfo } from '../lib/api/registry.js';
 import type { KubeObject } from '../lib/api/types.js';
 import { ApiError } from './storage/interfaces.js';
+import { jsonDepth } from '../lib/api/patch/json-value.js';
 import { decodeKubernetesProtobuf, ProtobufDecodeError, supportedProtobufKinds } from '../lib/api/protobuf/index.js';
 
 function decodeProtobufBody(raw: string | Buffer | undefined): unknown {
@@ -37,6 +38,23 @@ const PROTOBUF = 'application/vnd.kubernetes.protobuf';
  * Kubernetes protobuf envelope that kubectl's generator commands (`kubectl create namespace …`) send.
  */
 export function parseBody(raw: string | Buffer | undefined, contentType: string | undefined): unknown {
+  const value = parseBodyValue(raw, contentType);
+  // Later stages (defaulting, validation, storage) walk objects recursively; no Kubernetes object
+  // comes near this depth, so refuse hostile nesting here with a 400 instead of a stack overflow.
+  let depth: number;
+  try {
+    depth = jsonDepth(value, MAX_BODY_DEPTH);
+  } catch (err) {
+    // e.g. 1e400, which parses to Infinity: not a number the API can store.
+    throw new ApiError(status.badRequest(`the request body holds a value JSON cannot represent: ${(err as Error).message}`));
+  }
+  if (depth > MAX_BODY_DEPTH) throw new ApiError(status.badRequest(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`));
+  return value;
+}
+
+const MAX_BODY_DEPTH = 200;
+
+function parseBodyValue(raw: string | Buffer | undefined, contentType: string | undefined): unknown {
   const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
   if (type === PROTOBUF) return decodeProtobufBody(raw);
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : (raw ?? '');

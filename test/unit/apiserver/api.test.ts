@@ -369,3 +369,20 @@ t.test('watches: long-poll batches, streaming replay, 410 once the window has mo
   const pollOld = await api(s, 'GET', `/api/v1/namespaces/default/configmaps?watch=true&longPoll=true&resourceVersion=${rv}`);
   t.equal(pollOld.status, 410);
 });
+
+t.test('hostile bodies get 400s, not stack overflows', async (t) => {
+  const s = await buildTestApiServer();
+  t.teardown(() => s.close());
+  const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+  const rows: [string, string, string][] = [
+    ['/api/v1/namespaces/default/configmaps', 'application/json', `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d"},"x":${deep(50000)}}`],
+    ['/api/v1/namespaces/default/configmaps', 'application/json', '['.repeat(100000) + ']'.repeat(100000)],
+    ['/apis/apps/v1/namespaces/default/deployments', 'application/json', '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"n"},"spec":{"replicas":1e400}}'],
+    // "billion laughs": aliases expanding exponentially
+    ['/api/v1/namespaces/default/configmaps', 'application/yaml', ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n')],
+  ];
+  for (const [url, ct, payload] of rows) {
+    const r = await s.app.inject({ method: 'POST', url, headers: { 'content-type': ct }, payload });
+    t.equal(r.statusCode, 400, `${payload.slice(0, 40)} → ${r.json().message}`);
+  }
+});
