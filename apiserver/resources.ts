@@ -203,7 +203,7 @@ export async function updateObject(deps: ApiDeps, req: RequestInfo): Promise<Rep
   const obj = checkObjectForUrl(body, res, req.path.namespace, name(req));
   let old: KubeObject;
   try {
-    old = await store.get(req.path.namespace, name(req));
+    old = await currentForUpdate(deps, res, store, req.path.namespace, name(req), obj.metadata?.resourceVersion);
   } catch (err) {
     if (err instanceof ApiError && err.status.code === 404 && deps.strategyFor(res).allowCreateOnUpdate) {
       await prepareCreate(deps, res, obj);
@@ -218,6 +218,19 @@ export async function updateObject(deps: ApiDeps, req: RequestInfo): Promise<Rep
   // The body's resourceVersion (if any) is the precondition; without one the write is unconditional.
   const updated = await store.update(obj);
   return withWarnings(render(deps, res, req, 200, await finishIfReleased(deps, store, updated)), warnings);
+}
+
+/**
+ * The object an update replaces. When the client names the resourceVersion it read and the watch
+ * cache holds exactly that version, the cached copy is it (the write is a compare-and-swap on
+ * that version anyway), saving a store round trip — as kube-apiserver does. Otherwise read the store.
+ */
+async function currentForUpdate(deps: ApiDeps, res: ResourceInfo, store: ResourceStore, ns: string | undefined, objName: string, rv: string | undefined): Promise<KubeObject> {
+  if (rv) {
+    const cached = deps.cacheFor(res).peek(ns, objName);
+    if (cached && cached.metadata?.resourceVersion === rv) return clone(cached);
+  }
+  return store.get(ns, objName);
 }
 
 export async function patchObject(deps: ApiDeps, req: RequestInfo): Promise<Reply> {

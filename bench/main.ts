@@ -23,6 +23,7 @@ interface Entry {
 export const BENCHMARKS: Readonly<Record<string, Entry>> = {
   store: { file: './store.js', what: 'k8ts store vs real etcd 3.4 side by side (3 members each, fsync on): puts, reads, watch, leader kill, RSS' },
   wal: { file: './wal.js', what: 'WAL group commit: durable appends/s and fsync latency at 1..256 concurrent appenders' },
+  apiserver: { file: './apiserver.js', what: 'apiserver over a 3-member store: create/get/list/update at 1/16/64 clients, 200 writes/s target, 1000-watcher fan-out' },
   mvcc: { file: './mvcc.js', what: 'MVCC store in-process: put/range/watch throughput without raft or network' },
 };
 

@@ -106,6 +106,8 @@ export interface WatchCache {
   readonly revision: number;
   /** Waits (bounded) until the cache has seen revision `rv` (read-your-writes for rv=0 lists). */
   waitFor(rv: number, timeoutMs: number): Promise<void>;
+  /** The cached object (possibly slightly stale, frozen), or undefined if absent or not loaded yet. */
+  peek(namespace: string | undefined, name: string): KubeObject | undefined;
   /** List from memory (resourceVersion=0 semantics: possibly slightly stale). */
   list(namespace: string | undefined, opts?: ListOptions): ListResult;
   /**

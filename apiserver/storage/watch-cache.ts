@@ -18,7 +18,7 @@
 // Events are CachedWatchEvents (watch-event.ts): their object JSON is encoded once for all watchers.
 //
 // WatchCacheSet (below) holds one cache per served resource for the apiserver.
-import { storagePrefix, type ResourceInfo } from '../../lib/api/registry.js';
+import { storageKey, storagePrefix, type ResourceInfo } from '../../lib/api/registry.js';
 import { status } from '../../lib/api/status.js';
 import type { KubeObject } from '../../lib/api/types.js';
 import type { RangeResponse, WatchResponse } from '../../lib/store-client/protocol.js';
@@ -175,6 +175,15 @@ export class StoreWatchCache implements WatchCache {
         waiter.finish(new ApiError(status.timeout(`Timeout: Too large resource version: ${rv}, current: ${this.rev}`, 1)));
       }, timeoutMs);
     });
+  }
+
+  peek(namespace: string | undefined, name: string): KubeObject | undefined {
+    if (this.stopped || this.rev === 0) return undefined;
+    try {
+      return this.objects.get(storageKey(this.resource, namespace, name))?.object;
+    } catch {
+      return undefined; // a malformed name or a missing namespace: nothing cached under it
+    }
   }
 
   list(namespace: string | undefined, opts: ListOptions = {}): ListResult {
