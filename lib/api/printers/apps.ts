@@ -24,6 +24,7 @@ import {
   wideColumn,
   type Printer,
 } from './table.js';
+import { replicatedPodsPrinter } from './replicated.js';
 
 const age = (obj: { metadata?: { creationTimestamp?: string } }, now: number): string =>
   translateTimestampSince(obj.metadata?.creationTimestamp, now);
@@ -58,33 +59,7 @@ export const deploymentPrinter: Printer<Deployment> = {
   },
 };
 
-export const replicaSetPrinter: Printer<ReplicaSet> = {
-  columns: [
-    NAME_COLUMN,
-    column('Desired', 'integer', 'Number of desired pods.'),
-    column('Current', 'integer', 'Number of pods the replica set currently has.'),
-    column('Ready', 'integer', 'Number of ready pods.'),
-    AGE_COLUMN,
-    CONTAINERS_COLUMN,
-    IMAGES_COLUMN,
-    selectorColumn('replica set'),
-  ],
-  print(rs, { now }) {
-    const [names, images] = layoutContainerCells(rs.spec?.template?.spec?.containers);
-    return {
-      cells: [
-        str(rs.metadata?.name),
-        int(rs.spec?.replicas),
-        int(rs.status?.replicas),
-        int(rs.status?.readyReplicas),
-        age(rs, now),
-        names,
-        images,
-        formatSelector(rs.spec?.selector),
-      ],
-    };
-  },
-};
+export const replicaSetPrinter: Printer<ReplicaSet> = replicatedPodsPrinter<ReplicaSet>('replica set', (rs) => formatSelector(rs.spec?.selector));
 
 export const daemonSetPrinter: Printer<DaemonSet> = {
   columns: [

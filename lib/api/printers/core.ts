@@ -42,6 +42,7 @@ import {
   wideColumn,
   type Printer,
 } from './table.js';
+import { replicatedPodsPrinter } from './replicated.js';
 
 export { podPrinter, printPod } from './pod.js';
 
@@ -419,33 +420,7 @@ export const persistentVolumeClaimPrinter: Printer<PersistentVolumeClaim> = {
 
 // ---- ReplicationController ----
 
-export const replicationControllerPrinter: Printer<ReplicationController> = {
-  columns: [
-    NAME_COLUMN,
-    column('Desired', 'integer', 'Number of desired pods.'),
-    column('Current', 'integer', 'Number of pods the controller currently has.'),
-    column('Ready', 'integer', 'Number of ready pods.'),
-    AGE_COLUMN,
-    CONTAINERS_COLUMN,
-    IMAGES_COLUMN,
-    wideColumn('Selector', 'string', 'Labels of the pods the controller manages.'),
-  ],
-  print(rc, { now }) {
-    const [names, images] = layoutContainerCells(rc.spec?.template?.spec?.containers);
-    return {
-      cells: [
-        str(rc.metadata?.name),
-        int(rc.spec?.replicas),
-        int(rc.status?.replicas),
-        int(rc.status?.readyReplicas),
-        age(rc, now),
-        names,
-        images,
-        formatLabels(rc.spec?.selector),
-      ],
-    };
-  },
-};
+export const replicationControllerPrinter: Printer<ReplicationController> = replicatedPodsPrinter<ReplicationController>('controller', (rc) => formatLabels(rc.spec?.selector));
 
 // ---- ResourceQuota ----
 
