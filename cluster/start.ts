@@ -21,11 +21,13 @@ async function main(): Promise<void> {
     options: {
       dir: { type: 'string' },
       port: { type: 'string' },
+      // Tests run several clusters at once: any free ports instead of 2379-2384.
+      'ephemeral-store-ports': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    say('usage: npm start [-- --dir .k8ts --port 6443]\n\nStarts a local k8ts control plane (3 store members + apiserver) and stops it on Ctrl-C.');
+    say('usage: npm start [-- --dir .k8ts --port 6443 --ephemeral-store-ports]\n\nStarts a local k8ts control plane (3 store members + apiserver) and stops it on Ctrl-C.');
     return;
   }
   const root = resolve(values.dir ?? '.k8ts');
@@ -38,8 +40,7 @@ async function main(): Promise<void> {
   const store = await StoreCluster.start({
     size: 3,
     dataRoot: join(root, 'store'),
-    clientPorts: [2379, 2381, 2383],
-    peerPorts: [2380, 2382, 2384],
+    ...(values['ephemeral-store-ports'] ? {} : { clientPorts: [2379, 2381, 2383], peerPorts: [2380, 2382, 2384] }),
     logDir: logs,
   });
   const leader = await store.leader();
