@@ -3,7 +3,7 @@
 import { stringify as toYaml } from 'yaml';
 import { parseSelector, SelectorParseError, type Selector } from '../lib/api/labels.js';
 import { convertFieldSelector, parseFieldSelector, type FieldSelector } from '../lib/api/fields.js';
-import { apiVersionOf, type ResourceInfo } from '../lib/api/registry.js';
+import { apiVersionOf, isPreferredVersion, RESOURCES, type ResourceInfo } from '../lib/api/registry.js';
 import { status } from '../lib/api/status.js';
 import type { KubeObject } from '../lib/api/types.js';
 import { tableFor, parseIncludeObject } from '../lib/api/printers/index.js';
@@ -36,7 +36,7 @@ export function q(query: RequestInfo['query'], name: string): string | undefined
   return Array.isArray(v) ? v[v.length - 1] : v;
 }
 
-function header(req: RequestInfo, name: string): string | undefined {
+export function header(req: RequestInfo, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -412,7 +412,6 @@ async function finishIfReleased(deps: ApiDeps, store: ResourceStore, obj: KubeOb
 }
 
 async function namespaceIsEmpty(deps: ApiDeps, ns: string): Promise<boolean> {
-  const { RESOURCES, isPreferredVersion } = await import('../lib/api/registry.js');
   for (const r of RESOURCES) {
     if (!r.namespaced || !isPreferredVersion(r)) continue;
     const page = await deps.storeFor(r).list(ns, { limit: 1 });

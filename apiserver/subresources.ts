@@ -9,13 +9,8 @@ import { applyPatchOfType, isPatchError, patchTypeFromContentType } from '../lib
 import type { ApiDeps } from './deps.js';
 import { clone, isObject, parseBody } from './decode.js';
 import { prepareUpdate } from './objects.js';
-import { deleteObject, getObject, patchObject, updateObject, type Reply, type RequestInfo } from './resources.js';
+import { deleteObject, getObject, header, patchObject, updateObject, type Reply, type RequestInfo } from './resources.js';
 import { ApiError } from './storage/interfaces.js';
-
-function header(req: RequestInfo, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
 
 export async function handleSubresource(deps: ApiDeps, req: RequestInfo): Promise<Reply> {
   const { path, method } = req;

@@ -121,7 +121,7 @@ export class StoreClient {
           bodyTimeout: 0,
         });
         body = res.body;
-        if (res.statusCode !== 200) throw errorFromBody(res.statusCode, await res.body.json().catch(() => undefined), false);
+        if (res.statusCode !== 200) throw errorFromBody(res.statusCode, await res.body.json().catch(() => undefined));
         let buffered = '';
         for await (const chunk of res.body) {
           buffered += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
@@ -176,7 +176,7 @@ export class StoreClient {
       try {
         return (await this.send('POST', this.endpoint, op.path, body)) as T;
       } catch (err) {
-        const e = asStoreError(err, op.idempotent);
+        const e = asStoreError(err);
         const retriable = e.code === 'unavailable' || e.code === 'noLeader' || e.code === 'stopped' || e.code === 'timeout' || e.code === 'notLeader';
         if (!retriable || (e.outcomeUnknown && !op.idempotent) || this.closed) throw e;
         if (this.clock.now() >= deadline || attempt > 100) throw e;
@@ -206,7 +206,7 @@ export class StoreClient {
         parsed = text;
       }
       if (res.statusCode >= 200 && res.statusCode < 300) return parsed;
-      throw errorFromBody(res.statusCode, parsed, true);
+      throw errorFromBody(res.statusCode, parsed);
     } catch (err) {
       if (err instanceof StoreError) throw err;
       const code = (err as { code?: string }).code ?? '';
@@ -220,7 +220,7 @@ export class StoreClient {
   }
 }
 
-function errorFromBody(httpStatus: number, body: unknown, _final: boolean): StoreError {
+function errorFromBody(httpStatus: number, body: unknown): StoreError {
   const e = (body as Partial<p.StoreErrorBody> | undefined)?.error;
   if (e && typeof e.code === 'string') {
     const opts: { httpStatus: number; compactRevision?: number; outcomeUnknown?: boolean } = { httpStatus };
@@ -235,6 +235,6 @@ function errorFromBody(httpStatus: number, body: unknown, _final: boolean): Stor
   });
 }
 
-function asStoreError(err: unknown, _idempotent: boolean): StoreError {
+function asStoreError(err: unknown): StoreError {
   return err instanceof StoreError ? err : new StoreError('internal', String(err), { outcomeUnknown: true, cause: err });
 }

@@ -12,8 +12,11 @@ export interface ResponseHeader {
 export interface KeyValue {
   key: string;
   value: string;
+  /** Revision of the put that created the key's current generation. */
   createRevision: number;
+  /** Revision of the last change. For a DELETE event's kv: the delete's revision. */
   modRevision: number;
+  /** Puts since creation, 1-based; 0 for a deleted key. */
   version: number;
   /** Attached lease id, 0 for none (ids stay below 2^53 so JSON numbers hold them). */
   lease: number;
@@ -68,13 +71,14 @@ export interface DeleteRangeResponse {
 }
 
 export type CompareTarget = 'version' | 'createRevision' | 'modRevision' | 'value' | 'lease';
+export type CompareOp = '=' | '!=' | '<' | '>';
 /** A txn guard; a missing key counts as version/createRevision/modRevision/lease 0. */
 export interface Compare {
   key: string;
   rangeEnd?: string;
   prefix?: boolean;
   target: CompareTarget;
-  op: '=' | '!=' | '<' | '>';
+  op: CompareOp;
   /** A number for revision/version/lease targets, a string for 'value'. */
   value: number | string;
 }

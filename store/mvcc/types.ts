@@ -2,20 +2,11 @@
 // their results, and read/watch requests. Field names follow etcd v3 in camelCase.
 
 import type { MvccErrorData } from './errors.js';
+import type { Compare, CompareOp, CompareTarget, DeleteRangeRequest, KeyValue, PutRequest, WatchEvent } from '../../lib/store-client/protocol.js';
 
-/** One version of a key as clients see it (etcd's mvccpb.KeyValue). */
-export interface KeyValue {
-  key: string;
-  value: string;
-  /** Revision of the put that created the key's current generation. */
-  createRevision: number;
-  /** Revision of the last change. For a DELETE event's kv: the delete's revision. */
-  modRevision: number;
-  /** Puts since creation, 1-based; 0 for a deleted key. */
-  version: number;
-  /** Attached lease id, 0 for none. */
-  lease: number;
-}
+// The shapes clients send and receive are the wire protocol's (lib/store-client/protocol.ts).
+export type { Compare, CompareOp, CompareTarget, DeleteRangeRequest, KeyValue, PutRequest, WatchEvent };
+
 
 export interface ResponseHeader {
   /** Store revision after the command (for reads: the revision read at). */
@@ -55,42 +46,9 @@ export interface RangeResponse {
 
 // ---- commands (applied through the log) ----
 
-export interface PutRequest {
-  key: string;
-  value: string;
-  /** Lease to attach; 0 or absent detaches. Must exist. */
-  lease?: number;
-  /** Return the previous version in the response. */
-  prevKv?: boolean;
-  /** Keep the current value (the key must exist and `value` must be empty). */
-  ignoreValue?: boolean;
-  /** Keep the current lease (the key must exist and `lease` must be 0). */
-  ignoreLease?: boolean;
-}
 
-export interface DeleteRangeRequest {
-  key: string;
-  rangeEnd?: string;
-  prefix?: boolean;
-  prevKv?: boolean;
-}
 
-export type CompareTarget = 'version' | 'createRevision' | 'modRevision' | 'value' | 'lease';
-export type CompareOp = '=' | '!=' | '<' | '>';
 
-/**
- * A txn guard. With rangeEnd/prefix it must hold for every key in the range. A missing key counts
- * as version/createRevision/modRevision/lease 0, and fails every 'value' compare (as in etcd).
- */
-export interface Compare {
-  key: string;
-  rangeEnd?: string;
-  prefix?: boolean;
-  target: CompareTarget;
-  op: CompareOp;
-  /** A number for revision/version/lease targets, a string for 'value'. */
-  value: number | string;
-}
 
 export type TxnOp =
   | ({ type: 'range' } & RangeRequest)
@@ -169,12 +127,6 @@ export interface WatchRequest {
   filters?: WatchFilter[];
 }
 
-export interface WatchEvent {
-  type: 'PUT' | 'DELETE';
-  /** For DELETE: key and modRevision set, version/createRevision 0, value empty. */
-  kv: KeyValue;
-  prevKv?: KeyValue;
-}
 
 export interface LeaseInfo {
   id: number;

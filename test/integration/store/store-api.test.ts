@@ -149,4 +149,9 @@ t.test('bad input gets a clear 4xx and never hurts the member', async (t) => {
   t.equal(garbage.statusCode, 400, 'a malformed peer batch is rejected');
   const after = await post(`${url}/v3/kv/put`, JSON.stringify({ key: 'still', value: 'alive' }));
   t.equal(after.status, 200, 'the member still serves after all of that');
+  const metrics = await request(`${url}/metrics`);
+  const text = await metrics.body.text();
+  t.match(text, /^k8ts_store_proposals_committed_total [1-9]\d*$/m, 'committed proposals are counted');
+  t.match(text, /^k8ts_store_wal_fsync_duration_seconds_count [1-9]\d*$/m, 'fsyncs are timed');
+  t.match(text, /^k8ts_store_is_leader 1$/m);
 });

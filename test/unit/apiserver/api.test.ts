@@ -164,6 +164,9 @@ t.test('lists: selectors, pagination, Tables', async (t) => {
   t.same(table.json.columnDefinitions.map((c: any) => c.name), ['Name', 'Data', 'Age']);
   t.equal(table.json.rows.length, 5);
   t.equal(table.json.rows[0].object.kind, 'PartialObjectMetadata');
+  const yaml = await api(s, 'GET', '/api/v1/namespaces/default/configmaps/c1', undefined, { accept: 'application/yaml' });
+  t.match(yaml.headers['content-type'], /^application\/yaml/);
+  t.match(yaml.body, /^apiVersion: v1\nkind: ConfigMap\n/m, 'YAML when the client asks for it');
   const cached = await api(s, 'GET', '/api/v1/namespaces/default/configmaps?resourceVersion=0');
   t.equal(cached.json.items.length, 5, 'rv=0 lists come from the watch cache');
   const all = await api(s, 'GET', '/api/v1/configmaps');
