@@ -1,5 +1,8 @@
-// The shape every process entry point shares (kwok/k3s style): parse flags (exit 2 with usage on
-// bad ones), --help, run until SIGTERM/SIGINT aborts the signal, exit 1 with a clear line on failure.
+// The old entry-point shape, kept only for store/main.ts until the store moves onto the process
+// harness (lib/component/run.ts runComponent); new components use the harness. Same exit codes.
+import { EXIT, untilAborted } from '../component/run.js';
+
+export { untilAborted };
 
 export interface MainSpec<F extends { help: boolean }> {
   name: string;
@@ -14,7 +17,7 @@ export async function runMain<F extends { help: boolean }>(spec: MainSpec<F>, ar
     flags = spec.parse(argv);
   } catch (err) {
     process.stderr.write(`${spec.name}: ${(err as Error).message}\n\n${spec.usage}\n`);
-    process.exit(2);
+    process.exit(EXIT.badFlags);
   }
   if (flags.help) {
     process.stdout.write(`${spec.usage}\n`);
@@ -26,14 +29,6 @@ export async function runMain<F extends { help: boolean }>(spec: MainSpec<F>, ar
     await spec.run(flags, ac.signal);
   } catch (err) {
     process.stderr.write(`${spec.name}: ${(err as Error).message}\n`);
-    process.exit(1);
+    process.exit(EXIT.failed);
   }
-}
-
-/** Resolves when the signal aborts. */
-export function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 }
