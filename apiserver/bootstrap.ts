@@ -5,7 +5,7 @@ import { resourceFor } from '../lib/api/registry.js';
 import type { KubeObject } from '../lib/api/types.js';
 import type { ApiDeps } from './deps.js';
 import { prepareCreate } from './objects.js';
-import { ApiError } from './storage/interfaces.js';
+import { ApiError } from '../lib/api/errors.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 

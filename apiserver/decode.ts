@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { status } from '../lib/api/status.js';
 import { apiVersionOf, type ResourceInfo } from '../lib/api/registry.js';
 import type { KubeObject } from '../lib/api/types.js';
-import { ApiError } from './storage/interfaces.js';
+import { ApiError } from '../lib/api/errors.js';
 import { jsonDepth } from '../lib/api/patch/json-value.js';
 import { decodeKubernetesProtobuf, ProtobufDecodeError, supportedProtobufKinds } from '../lib/api/protobuf/index.js';
 

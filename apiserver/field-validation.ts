@@ -11,7 +11,7 @@ import {
   strictErrorText,
   type StrictFieldError,
 } from '../lib/api/unknown-fields.js';
-import { ApiError } from './storage/interfaces.js';
+import { ApiError } from '../lib/api/errors.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 

@@ -9,7 +9,7 @@ import type { ResourceInfo } from '../lib/api/registry.js';
 import type { KubeObject } from '../lib/api/types.js';
 import type { ApiDeps } from './deps.js';
 import type { StrategyContext } from './registry/interfaces.js';
-import { ApiError } from './storage/interfaces.js';
+import { ApiError } from '../lib/api/errors.js';
 
 export function strategyContext(deps: ApiDeps, res: ResourceInfo): StrategyContext {
   return { resource: res, now: deps.clock.now(), newUid: deps.newUid, random: deps.random };

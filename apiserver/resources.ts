@@ -1,8 +1,6 @@
-// The verbs on resources: get, list, watch, create, update, patch, delete, deletecollection and
-// the status/scale/binding/eviction subresources. Each returns a Reply; server.ts writes it.
+// The verbs on objects: get, list, create, update, patch, delete, deletecollection. Each returns
+// a Reply; dispatch.ts picks the verb (and subresources.ts reuses these for status).
 import { stringify as toYaml } from 'yaml';
-import { parseSelector, SelectorParseError, type Selector } from '../lib/api/labels.js';
-import { convertFieldSelector, parseFieldSelector, type FieldSelector } from '../lib/api/fields.js';
 import { apiVersionOf, isPreferredVersion, RESOURCES, type ResourceInfo } from '../lib/api/registry.js';
 import { status } from '../lib/api/status.js';
 import type { KubeObject } from '../lib/api/types.js';
@@ -12,34 +10,10 @@ import type { ApiDeps } from './deps.js';
 import { checkObjectForUrl, clone, isObject, mutableMeta, parseBody } from './decode.js';
 import { responseForm, type ResponseForm } from './negotiation.js';
 import { prepareCreate, prepareStatusUpdate, prepareUpdate, strategyContext } from './objects.js';
-import type { ResourcePath } from './request-path.js';
-import { ApiError, type ListOptions, type ListResult, type ResourceStore } from './storage/interfaces.js';
-import { handleSubresource } from './subresources.js';
+import { ApiError } from '../lib/api/errors.js';
+import { header, q, selectorsFrom, type Reply, type RequestInfo } from './request.js';
+import type { ListOptions, ListResult, ResourceStore } from './storage/interfaces.js';
 import { checkBodyFields, checkPatchedFields, fieldValidationOf } from './field-validation.js';
-
-export interface Reply {
-  code: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-export interface RequestInfo {
-  method: string;
-  path: ResourcePath;
-  query: Record<string, string | string[] | undefined>;
-  headers: Record<string, string | string[] | undefined>;
-  body: string | Buffer | undefined;
-}
-
-export function q(query: RequestInfo['query'], name: string): string | undefined {
-  const v = query[name];
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-export function header(req: RequestInfo, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
 
 /** Sets metadata the list response needs and serializes in the requested form. */
 export function render(deps: ApiDeps, res: ResourceInfo, req: RequestInfo, code: number, value: KubeObject | { items: KubeObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number }, form: ResponseForm = responseForm(header(req, 'accept'))): Reply {
@@ -74,27 +48,6 @@ export function render(deps: ApiDeps, res: ResourceInfo, req: RequestInfo, code:
 function withTypeMeta(res: ResourceInfo, o: KubeObject): KubeObject {
   if (o.kind && o.apiVersion) return o;
   return { ...o, kind: o.kind || res.kind, apiVersion: o.apiVersion || apiVersionOf(res) };
-}
-
-export function selectorsFrom(req: RequestInfo, res: ResourceInfo): Pick<ListOptions, 'labelSelector' | 'fieldSelector'> {
-  const out: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> = {};
-  const ls = q(req.query, 'labelSelector');
-  if (ls) {
-    try {
-      out.labelSelector = parseSelector(ls) as Selector;
-    } catch (err) {
-      throw new ApiError(status.badRequest(`unable to parse requirement: ${err instanceof SelectorParseError ? err.message : String(err)}`));
-    }
-  }
-  const fs = q(req.query, 'fieldSelector');
-  if (fs) {
-    try {
-      out.fieldSelector = convertFieldSelector(res.kind, parseFieldSelector(fs)) as FieldSelector;
-    } catch (err) {
-      throw new ApiError(status.badRequest((err as Error).message));
-    }
-  }
-  return out;
 }
 
 function listOptions(req: RequestInfo, res: ResourceInfo): ListOptions {
@@ -436,31 +389,4 @@ export async function deleteCollection(deps: ApiDeps, req: RequestInfo): Promise
     if (r) deleted.push(item);
   }
   return render(deps, res, req, 200, { items: deleted, resourceVersion: list.resourceVersion });
-}
-
-// ------------------------------------------------------------------ dispatch
-
-export async function handleResourceRequest(deps: ApiDeps, req: RequestInfo): Promise<Reply | 'watch'> {
-  const { path, method } = req;
-  const res = path.resource;
-  if (path.subresource) return handleSubresource(deps, req);
-  const isWatch = path.legacyWatch || q(req.query, 'watch') === 'true' || q(req.query, 'watch') === '1';
-  if (path.name === undefined) {
-    if (method === 'GET') return isWatch ? 'watch' : listObjects(deps, req);
-    if (method === 'POST') return createObject(deps, req);
-    if (method === 'DELETE') return deleteCollection(deps, req);
-    throw new ApiError(status.methodNotAllowed(method, res.plural));
-  }
-  switch (method) {
-    case 'GET':
-      return isWatch ? 'watch' : getObject(deps, req);
-    case 'PUT':
-      return updateObject(deps, req);
-    case 'PATCH':
-      return patchObject(deps, req);
-    case 'DELETE':
-      return deleteObject(deps, req);
-    default:
-      throw new ApiError(status.methodNotAllowed(method, `${res.plural}/${path.name}`));
-  }
 }

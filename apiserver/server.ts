@@ -18,9 +18,11 @@ import {
 } from './discovery.js';
 import { wantsAggregatedDiscovery } from './negotiation.js';
 import { parseResourcePath } from './request-path.js';
-import { handleResourceRequest, q, type RequestInfo } from './resources.js';
-import { ApiError } from './storage/interfaces.js';
+import { handleResourceRequest } from './dispatch.js';
+import { q, type RequestInfo } from './request.js';
+import { ApiError } from '../lib/api/errors.js';
 import { longPoll, streamWatch } from './watch-http.js';
+import { mountOpsRoutes } from '../lib/component/ops-routes.js';
 
 function verbOf(method: string, named: boolean, watch: boolean): string {
   switch (method) {
@@ -71,17 +73,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
   app.setNotFoundHandler((_req, reply) => sendStatus(reply, status.pathNotFound()));
 
   app.get('/version', async () => VERSION_INFO);
-  app.get('/healthz', async (_req, reply) => reply.type('text/plain').send('ok'));
-  app.get('/livez', async (_req, reply) => reply.type('text/plain').send('ok'));
-  app.get('/readyz', async (_req, reply) => {
-    const ok = await deps.storeHealthy().catch(() => false);
-    return reply.code(ok ? 200 : 503).type('text/plain').send(ok ? 'ok' : 'store unreachable');
-  });
-  app.get('/metrics', async (_req, reply) => {
-    deps.metrics.watchCacheSize.reset();
-    for (const c of deps.watchCacheSizes()) deps.metrics.watchCacheSize.set({ resource: c.resource }, c.size);
-    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  // /healthz, /livez, /readyz (the store check among them) and /metrics on the API port, as kube-apiserver.
+  mountOpsRoutes(app, { health: deps.health, metrics: deps.metrics.registry });
 
   const discovery = (core: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
     const aggregated = wantsAggregatedDiscovery(req.headers.accept);

@@ -9,8 +9,9 @@ import { applyPatchOfType, isPatchError, patchTypeFromContentType } from '../lib
 import type { ApiDeps } from './deps.js';
 import { clone, isObject, parseBody } from './decode.js';
 import { prepareUpdate } from './objects.js';
-import { deleteObject, getObject, header, patchObject, updateObject, type Reply, type RequestInfo } from './resources.js';
-import { ApiError } from './storage/interfaces.js';
+import { deleteObject, getObject, patchObject, updateObject } from './resources.js';
+import { header, type Reply, type RequestInfo } from './request.js';
+import { ApiError } from '../lib/api/errors.js';
 
 export async function handleSubresource(deps: ApiDeps, req: RequestInfo): Promise<Reply> {
   const { path, method } = req;

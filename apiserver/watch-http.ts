@@ -10,8 +10,9 @@ import type { FieldSelector } from '../lib/api/fields.js';
 import { tableFor } from '../lib/api/printers/index.js';
 import type { ApiDeps } from './deps.js';
 import { responseForm } from './negotiation.js';
-import { q, selectorsFrom, type Reply, type RequestInfo } from './resources.js';
-import { ApiError, type WatchEvent, type WatchOptions } from './storage/interfaces.js';
+import { q, selectorsFrom, type Reply, type RequestInfo } from './request.js';
+import { ApiError } from '../lib/api/errors.js';
+import type { WatchEvent, WatchOptions } from './storage/interfaces.js';
 
 /** Unsent bytes after which a streaming watcher is cut off (it re-lists and watches again). */
 const MAX_BUFFERED = 16 * 1024 * 1024;

@@ -7,7 +7,8 @@ import type { CauseReason, StatusCause } from '../../lib/api/field-errors.js';
 import { child, type Obj } from '../../lib/api/objects.js';
 import type { ResourceInfo } from '../../lib/api/registry.js';
 import { status } from '../../lib/api/status.js';
-import { ApiError, type ResourceStore } from '../storage/interfaces.js';
+import { ApiError } from '../../lib/api/errors.js';
+import type { ResourceStore } from '../storage/interfaces.js';
 
 /** Namespaces a delete is refused for (upstream protects default, kube-system and kube-public; kube-node-lease holds node heartbeats here). */
 export const IMMORTAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];

@@ -9,7 +9,8 @@
 //    PriorityClasses are not served, so only the two built-in system classes resolve.
 import { child, isObj, type Obj } from '../../lib/api/objects.js';
 import { status } from '../../lib/api/status.js';
-import { ApiError, type ResourceStore } from '../storage/interfaces.js';
+import { ApiError } from '../../lib/api/errors.js';
+import type { ResourceStore } from '../storage/interfaces.js';
 import { MIRROR_POD_ANNOTATION, mirrorServiceAccount } from './pod.js';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';

@@ -2,7 +2,7 @@
 // is the resourceVersion, so storing it would only let the two drift apart). Reads put it back.
 import { status } from '../../lib/api/status.js';
 import type { KubeObject } from '../../lib/api/types.js';
-import { ApiError } from './interfaces.js';
+import { ApiError } from '../../lib/api/errors.js';
 
 /** The stored text of `obj`: its JSON with metadata.resourceVersion left out. `obj` is not changed. */
 export function encodeObject(obj: KubeObject): string {

@@ -4,7 +4,7 @@
 // token handed back with a 410 when that revision was compacted). `start` is relative to the list
 // prefix, so a token can never reach outside the resource it was issued for.
 import { status } from '../../lib/api/status.js';
-import { ApiError } from './interfaces.js';
+import { ApiError } from '../../lib/api/errors.js';
 
 const TOKEN_VERSION = 'meta.k8s.io/v1';
 

@@ -3,7 +3,7 @@
 // 504 (retrying blindly could apply it twice), compaction is 410 Expired.
 import { status, type Status, type Target } from '../../lib/api/status.js';
 import { StoreError } from '../../lib/store-client/errors.js';
-import { ApiError } from './interfaces.js';
+import { ApiError } from '../../lib/api/errors.js';
 
 /** Seconds a client should wait before retrying against an unavailable store. */
 export const STORE_RETRY_AFTER_SECONDS = 1;

@@ -1,7 +1,7 @@
 // Contracts between the apiserver's layers. The HTTP layer (routes/) calls a ResourceStore for
 // reads and writes and a WatchCache for watches and rv=0 lists; the registry strategies
-// (registry/) shape objects before they are written. Errors are thrown as ApiError carrying a
-// metav1.Status built with lib/api/status.ts.
+// (registry/) shape objects before they are written. Errors are thrown as ApiError (lib/api/errors.ts)
+// carrying a metav1.Status.
 import type { StoreClient } from '../../lib/store-client/client.js';
 import type { Status } from '../../lib/api/status.js';
 import type { Selector } from '../../lib/api/labels.js';
@@ -11,14 +11,6 @@ import type { KubeObject } from '../../lib/api/types.js';
 
 /** The part of the store client the apiserver uses; tests substitute an in-process store. */
 export type KvBackend = Pick<StoreClient, 'range' | 'put' | 'txn' | 'deleteRange' | 'watch' | 'leaseGrant' | 'compact'>;
-
-/** An error the HTTP layer answers with `status` as the body and `status.code` as the HTTP code. */
-export class ApiError extends Error {
-  constructor(readonly status: Status) {
-    super(status.message);
-    this.name = 'ApiError';
-  }
-}
 
 export interface ListOptions {
   labelSelector?: Selector;

@@ -13,14 +13,8 @@ import { decodeContinue, encodeContinue } from './continue-token.js';
 import { INCONSISTENT_CONTINUE, toApiError } from './errors.js';
 import { LeaseManager } from './lease-manager.js';
 import { Predicate } from './predicate.js';
-import {
-  ApiError,
-  type KvBackend,
-  type ListOptions,
-  type ListResult,
-  type Preconditions,
-  type ResourceStore,
-} from './interfaces.js';
+import { ApiError } from '../../lib/api/errors.js';
+import type { KvBackend, ListOptions, ListResult, Preconditions, ResourceStore } from './interfaces.js';
 
 export interface ResourceStoreOptions {
   /** For lease reuse (objects with a TTL). */

@@ -32,7 +32,8 @@ import { EventWindow, type CacheChange } from './event-window.js';
 import { Predicate } from './predicate.js';
 import { prefixEnd, resourceName } from './resource-store.js';
 import { CachedObject, CachedWatchEvent, deepFreeze } from './watch-event.js';
-import { ApiError, type KvBackend, type ListOptions, type ListResult, type WatchCache, type WatchEvent, type WatchOptions } from './interfaces.js';
+import { ApiError } from '../../lib/api/errors.js';
+import type { KvBackend, ListOptions, ListResult, WatchCache, WatchEvent, WatchOptions } from './interfaces.js';
 
 export interface WatchCacheOptions {
   /** Changes kept for watches from a past resourceVersion (default 10 000). */

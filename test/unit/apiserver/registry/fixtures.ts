@@ -4,7 +4,8 @@ import { status } from '../../../../lib/api/status.js';
 import { resourceFor, resourceForKind, type ResourceInfo } from '../../../../lib/api/registry.js';
 import type { KubeObject } from '../../../../lib/api/types.js';
 import type { StrategyContext } from '../../../../apiserver/registry/interfaces.js';
-import { ApiError, type ListResult, type ResourceStore } from '../../../../apiserver/storage/interfaces.js';
+import { ApiError } from '../../../../lib/api/errors.js';
+import type { ListResult, ResourceStore } from '../../../../apiserver/storage/interfaces.js';
 
 /** 2024-05-01T12:00:00Z */
 export const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);

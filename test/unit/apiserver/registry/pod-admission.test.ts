@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { KubeObject } from '../../../../lib/api/types.js';
 import { createAdmission } from '../../../../apiserver/registry/admission.js';
-import { ApiError } from '../../../../apiserver/storage/interfaces.js';
+import { ApiError } from '../../../../lib/api/errors.js';
 import { MvccKv } from '../../../helpers/mvcc-kv.js';
 import { core, ctxFor, memoryStores } from './fixtures.js';
 

@@ -4,7 +4,7 @@ import type { KubeObject } from '../../../../lib/api/types.js';
 import { createAdmission } from '../../../../apiserver/registry/admission.js';
 import type { Admission } from '../../../../apiserver/registry/interfaces.js';
 import { strategyFor } from '../../../../apiserver/registry/strategies.js';
-import { ApiError } from '../../../../apiserver/storage/interfaces.js';
+import { ApiError } from '../../../../lib/api/errors.js';
 import { StoreError } from '../../../../lib/store-client/errors.js';
 import { MvccKv } from '../../../helpers/mvcc-kv.js';
 import { NOW, core, ctxFor, memoryStores, type MemoryStore } from './fixtures.js';

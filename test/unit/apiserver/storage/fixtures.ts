@@ -1,7 +1,7 @@
 // Shared fixtures for the storage tests (not a test file itself).
 import { resourceFor, type ResourceInfo } from '../../../../lib/api/registry.js';
 import type { KubeObject } from '../../../../lib/api/types.js';
-import { ApiError } from '../../../../apiserver/storage/interfaces.js';
+import { ApiError } from '../../../../lib/api/errors.js';
 
 function must(res: ResourceInfo | undefined, what: string): ResourceInfo {
   if (!res) throw new Error(`fixture: no resource ${what}`);

@@ -4,7 +4,7 @@ import { decodeContinue, encodeContinue } from '../../../../apiserver/storage/co
 import { decodeObject, encodeObject, parseResourceVersion } from '../../../../apiserver/storage/codec.js';
 import { LeaseManager } from '../../../../apiserver/storage/lease-manager.js';
 import { Predicate } from '../../../../apiserver/storage/predicate.js';
-import { ApiError } from '../../../../apiserver/storage/interfaces.js';
+import { ApiError } from '../../../../lib/api/errors.js';
 import { parseSelector, nothing } from '../../../../lib/api/labels.js';
 import { parseFieldSelector } from '../../../../lib/api/fields.js';
 import { FakeClock } from '../../../../lib/util/clock.js';
