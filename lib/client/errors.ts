@@ -78,3 +78,5 @@ export const isTimeout = (err: unknown): boolean => reasonOf(err) === 'Timeout' 
 export function retryAfterSeconds(err: unknown): number | undefined {
   return err instanceof StatusError ? err.status.details?.retryAfterSeconds : undefined;
 }
+
+export const isStatusError = (err: unknown): err is StatusError => err instanceof StatusError;

@@ -68,6 +68,13 @@ export class FakeClock implements Clock {
     return sleepOn(this, ms, signal);
   }
 
+  /** When the earliest pending timer is due, or undefined when none is. */
+  nextTimerAt(): number | undefined {
+    let at: number | undefined;
+    for (const t of this.timers) if (at === undefined || t.at < at) at = t.at;
+    return at;
+  }
+
   /** Number of timers not yet fired. */
   pending(): number {
     return this.timers.length;
