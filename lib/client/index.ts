@@ -5,3 +5,4 @@ export * from './rest.js';
 export * from './transport.js';
 export * from './watch.js';
 export * from './client.js';
+export * from './from-flags.js';
