@@ -6,11 +6,14 @@ import { defineFlags } from './flags.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** -h/--help: any command's table needs it for --help to work. */
+export const HELP_FLAG = defineFlags({ name: 'help', type: 'bool', short: 'h', group: 'generic flags', help: 'show this help' });
+
 /** --log-level, --shutdown-timeout, --help: added to every component's table by the harness. */
 export const BASE_FLAGS = defineFlags(
   { name: 'log-level', type: 'enum', values: LOG_LEVELS, group: 'generic flags', help: 'log verbosity; $K8TS_LOG_LEVEL when absent, else info' },
   { name: 'shutdown-timeout', type: 'duration', default: '10s', group: 'generic flags', help: 'after SIGTERM/SIGINT, how long a graceful shutdown may take before the process exits non-zero' },
-  { name: 'help', type: 'bool', short: 'h', group: 'generic flags', help: 'show this help' },
+  ...HELP_FLAG,
 );
 
 export interface OpsFlagDefaults {

@@ -38,14 +38,9 @@ export interface ComponentContext<F> {
   mountOps(app: FastifyInstance): void;
 }
 
-export interface ComponentDefinition<T extends readonly FlagSpec[]> {
-  /** Names the logger, the help and error lines: "apiserver", "scheduler". */
+export interface ComponentDefinition<T extends readonly FlagSpec[]> extends CommandDefinition<T> {
+  /** Names the logger, the help and error lines ("apiserver"); `flags` are its own plus opsFlags()/clientFlags() spread in. */
   name: string;
-  description: string;
-  /** After "usage: "; default `node dist/<name>/main.js [flags]`. */
-  usage?: string;
-  /** The component's flags, plus opsFlags()/clientFlags() spread in when it uses them. */
-  flags: T;
   /**
    * 'own': the harness serves the ops endpoints on --bind-address/--port (include opsFlags);
    * 'mounted': the component serves them on its own server through ctx.mountOps.
@@ -59,29 +54,38 @@ export type ContextOf<T extends readonly FlagSpec[]> = ComponentContext<Componen
 
 export type CommandLine<F> = { kind: 'help'; text: string } | { kind: 'badFlags'; message: string; usage: string } | { kind: 'run'; flags: F };
 
-export function tableOf<T extends readonly FlagSpec[]>(def: ComponentDefinition<T>): readonly FlagSpec[] {
-  return [...def.flags, ...BASE_FLAGS];
+/** A command line's shape: what --help shows and the flags it takes (include HELP_FLAG). */
+export interface CommandDefinition<T extends readonly FlagSpec[]> {
+  name: string;
+  description: string;
+  /** After "usage: "; default `node dist/<name>/main.js [flags]`. */
+  usage?: string;
+  flags: T;
 }
 
-export function helpOf<T extends readonly FlagSpec[]>(def: ComponentDefinition<T>): string {
-  return formatHelp(tableOf(def), {
-    usage: def.usage ?? `node dist/${def.name}/main.js [flags]`,
-    description: def.description,
-    ownGroup: `${def.name} flags`,
-    groupOrder: [`${def.name} flags`],
+export function helpOf(cmd: CommandDefinition<readonly FlagSpec[]>): string {
+  return formatHelp(cmd.flags, {
+    usage: cmd.usage ?? `node dist/${cmd.name}/main.js [flags]`,
+    description: cmd.description,
+    ownGroup: `${cmd.name} flags`,
+    groupOrder: [`${cmd.name} flags`],
   });
 }
 
-/** The pure part of startup: what to do with this argv. */
-export function parseCommandLine<T extends readonly FlagSpec[]>(def: ComponentDefinition<T>, argv: readonly string[]): CommandLine<ComponentFlags<T>> {
-  const table = tableOf(def);
-  if (wantsHelp(argv, table)) return { kind: 'help', text: helpOf(def) };
+/** The pure part of startup: what to do with this argv (help, bad flags with the usage, or run). */
+export function parseCommand<const T extends readonly FlagSpec[]>(cmd: CommandDefinition<T>, argv: readonly string[]): CommandLine<FlagValues<T>> {
+  if (wantsHelp(argv, cmd.flags)) return { kind: 'help', text: helpOf(cmd) };
   try {
-    return { kind: 'run', flags: parseFlags(table, argv) as unknown as ComponentFlags<T> };
+    return { kind: 'run', flags: parseFlags(cmd.flags, argv) };
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
-    return { kind: 'badFlags', message: err.message, usage: helpOf(def) };
+    return { kind: 'badFlags', message: err.message, usage: helpOf(cmd) };
   }
+}
+
+/** A component's command line: its flags plus the base flags. */
+export function parseCommandLine<T extends readonly FlagSpec[]>(def: ComponentDefinition<T>, argv: readonly string[]): CommandLine<ComponentFlags<T>> {
+  return parseCommand({ ...def, flags: [...def.flags, ...BASE_FLAGS] }, argv) as CommandLine<ComponentFlags<T>>;
 }
 
 /** Runs a component as this process's main: never returns normally, it exits with a code above. */

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { clientFlags, opsFlags } from '../../../../lib/component/common-flags.js';
 import { defineFlags } from '../../../../lib/component/flags.js';
-import { helpOf, parseCommandLine, type ComponentDefinition } from '../../../../lib/component/run.js';
+import { parseCommandLine, type ComponentDefinition } from '../../../../lib/component/run.js';
 
 const FLAGS = defineFlags(
   { name: 'node-name', type: 'string', help: 'the Node this kubelet registers' },
@@ -12,7 +12,8 @@ const FLAGS = defineFlags(
 const DEF: ComponentDefinition<typeof FLAGS> = { name: 'kubelet', description: 'Runs the pods bound to its node.', flags: FLAGS, ops: 'own', run: async () => undefined };
 
 t.test('--help is generated from the table: grouped, types and defaults shown', async (t) => {
-  const help = helpOf(DEF);
+  const cl = parseCommandLine(DEF, ['--help']);
+  const help = cl.kind === 'help' ? cl.text : '';
   t.match(help, /^usage: node dist\/kubelet\/main\.js \[flags\]\n\nRuns the pods bound to its node\.\n\nkubelet flags:\n/);
   // Long help wraps onto continuation lines: match the content on the text with spaces collapsed.
   const flat = help.replace(/\s+/g, ' ');
