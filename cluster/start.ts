@@ -1,82 +1,75 @@
-// `npm start`: a local control plane — a 3-member store and an apiserver as child processes on
-// loopback, data under .k8ts/ (a second start serves the same objects), a kubeconfig at
-// .k8ts/kubeconfig, and a clean stop of everything on Ctrl-C.
-import { mkdir, writeFile } from 'node:fs/promises';
+// `npm start`: a local control plane — the component table's rows (a 3-member store and an
+// apiserver) as supervised child processes on loopback, data under .k8ts/ (a second start serves
+// the same objects), a kubeconfig at .k8ts/kubeconfig, and a clean stop of everything on Ctrl-C.
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { StoreCluster } from './store-cluster.js';
-import { ComponentProcess } from './component.js';
+import { defineFlags, EXIT, HELP_FLAG, parseCommand } from '../lib/component/index.js';
 import { kubeconfigFor } from './kubeconfig.js';
+import type { LaunchEvent } from './launcher.js';
+import { LocalCluster } from './local-cluster.js';
 
-const DIST = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const FLAGS = defineFlags(
+  { name: 'dir', type: 'string', default: '.k8ts', help: 'data, logs and kubeconfig go here' },
+  { name: 'port', type: 'int', default: 6443, min: 1, max: 65535, help: "the apiserver's port" },
+  // Tests run several clusters at once: any free ports instead of 2379-2384.
+  { name: 'ephemeral-store-ports', type: 'bool', help: 'store members on free ports instead of 2379-2384' },
+  ...HELP_FLAG,
+);
+
+const COMMAND = {
+  name: 'npm start',
+  usage: 'npm start [-- flags]',
+  description: 'Starts a local k8ts control plane (3 store members + apiserver) and stops it on Ctrl-C.',
+  flags: FLAGS,
+};
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      dir: { type: 'string' },
-      port: { type: 'string' },
-      // Tests run several clusters at once: any free ports instead of 2379-2384.
-      'ephemeral-store-ports': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    say('usage: npm start [-- --dir .k8ts --port 6443 --ephemeral-store-ports]\n\nStarts a local k8ts control plane (3 store members + apiserver) and stops it on Ctrl-C.');
-    return;
+  const cl = parseCommand(COMMAND, process.argv.slice(2));
+  if (cl.kind === 'help') return say(cl.text);
+  if (cl.kind === 'badFlags') {
+    process.stderr.write(`npm start: ${cl.message}\n\n${cl.usage}\n`);
+    process.exit(EXIT.badFlags);
   }
-  const root = resolve(values.dir ?? '.k8ts');
-  const port = Number(values.port ?? '6443');
+  const flags = cl.flags;
+  const root = resolve(flags.dir);
   const logs = join(root, 'logs');
-  await mkdir(logs, { recursive: true });
-
+  const port = flags.port;
   say(`k8ts: data in ${root}, logs in ${logs}`);
-  say('store: starting 3 members…');
-  const store = await StoreCluster.start({
-    size: 3,
-    dataRoot: join(root, 'store'),
-    ...(values['ephemeral-store-ports'] ? {} : { clientPorts: [2379, 2381, 2383], peerPorts: [2380, 2382, 2384] }),
-    logDir: logs,
-  });
-  const leader = await store.leader();
-  say(`store: ready (${store.endpoints().join(', ')}; leader ${leader.name})`);
 
-  const apiserver = new ComponentProcess({
-    name: 'apiserver',
-    main: join(DIST, 'apiserver', 'main.js'),
-    args: ['--store-endpoints', store.endpoints().join(','), '--port', String(port)],
-    logFile: join(logs, 'apiserver.log'),
-  });
-  const stopAll = async () => {
-    say('\nk8ts: stopping…');
-    await apiserver.stop();
-    say('apiserver: stopped');
-    await store.stop();
-    say('store: stopped');
-  };
-  let stopping: Promise<void> | undefined;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      stopping ??= stopAll().then(() => process.exit(0));
-    });
+  const fixedStorePorts: Record<string, number> = {};
+  if (!flags.ephemeralStorePorts) {
+    for (let i = 0; i < 3; i++) Object.assign(fixedStorePorts, { [`store-${i}/client`]: 2379 + 2 * i, [`store-${i}/peer`]: 2380 + 2 * i });
   }
+  let cluster: LocalCluster | undefined;
+  const onEvent = async (e: LaunchEvent): Promise<void> => {
+    if (e.kind === 'starting') say(e.row === 'store' ? `store: starting ${e.instances.length} members…` : `${e.row}: starting…`);
+    else if (e.kind === 'ready' && e.row === 'apiserver') say(`apiserver: ready at http://127.0.0.1:${port}`);
+    else if (e.kind === 'ready') say(`${e.row}: ready (${e.instances.join(', ')})`);
+    else if (e.kind === 'stopped') say(`${e.row}: stopped`);
+    else if (e.kind === 'exited') say(`${e.instance}: exited (${e.signal ?? `code ${e.code}`}); see ${join(logs, `${e.instance}.log`)}`);
+    else if (e.kind === 'restarting') say(`${e.instance}: restarting in ${e.inMs} ms`);
+  };
+
+  let stopping: Promise<void> | undefined;
+  const stopAll = async (code: number) => {
+    say('\nk8ts: stopping…');
+    await cluster?.stop();
+    process.exit(code);
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void (stopping ??= stopAll(0)));
   try {
-    say('apiserver: starting…');
-    apiserver.start();
-    await apiserver.waitReady(`http://127.0.0.1:${port}/readyz`);
-    say(`apiserver: ready at http://127.0.0.1:${port}`);
+    cluster = await LocalCluster.start({ root, logDir: logs, storeSize: 3, ports: { ...fixedStorePorts, 'apiserver/port': port }, supervise: true, onEvent });
   } catch (err) {
+    // Launcher.start has already stopped whatever it started.
     say(`k8ts: failed to start: ${(err as Error).message} (see ${logs})`);
-    await stopAll();
     process.exit(1);
   }
   const kubeconfig = join(root, 'kubeconfig');
-  await writeFile(kubeconfig, kubeconfigFor(`http://127.0.0.1:${port}`));
+  await writeFile(kubeconfig, kubeconfigFor(cluster.apiserverURLs[0]!));
   say('');
   say(`export KUBECONFIG=${kubeconfig}`);
   say('kubectl get namespaces        # then deploy something; Ctrl-C stops the cluster');

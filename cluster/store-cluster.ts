@@ -1,16 +1,15 @@
-// Starts, kills and restarts store members as real child processes — used by `npm start`, the
-// integration tests and chaos helpers. Every process it spawns is tracked and ended on stop().
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// A store cluster as real child processes — the `store` row of the component table launched on
+// its own (integration tests, chaos) or viewed inside a whole control plane (local-cluster.ts):
+// kill a member, restart it with the same data and ports, find the leader, stop them all.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'undici';
 import { waitFor } from '../lib/util/wait.js';
-import { freePorts } from './ports.js';
-
-const STORE_MAIN = resolve(fileURLToPath(new URL('.', import.meta.url)), '../store/main.js');
+import { STORE, storeClientURL, storePeerURL } from './components.js';
+import { ClusterContext } from './context.js';
+import { Launcher, type Instance } from './launcher.js';
 
 export interface StoreClusterOptions {
   size: 1 | 3 | 5;
@@ -28,61 +27,74 @@ export interface StoreClusterOptions {
 }
 
 export interface StoreMemberProcess {
-  name: string;
-  clientURL: string;
-  peerURL: string;
-  dataDir: string;
-  proc: ChildProcess | undefined;
-  exited: Promise<number | null> | undefined;
+  readonly name: string;
+  readonly clientURL: string;
+  readonly peerURL: string;
+  readonly dataDir: string;
+  /** The running process, undefined while the member is down. */
+  readonly proc: ChildProcess | undefined;
+  /** Resolves with the exit code of the current process. */
+  readonly exited: Promise<number | null> | undefined;
+}
+
+function memberOf(inst: Instance, clientURL: string, peerURL: string, dataDir: string): StoreMemberProcess {
+  return {
+    name: inst.name,
+    clientURL,
+    peerURL,
+    dataDir,
+    get proc() {
+      return inst.process.proc;
+    },
+    get exited() {
+      return inst.process.running ? inst.process.waitExit() : undefined;
+    },
+  };
 }
 
 export class StoreCluster {
-  readonly members: StoreMemberProcess[];
-  private readonly args: string[];
-  private readonly tempRoot: string | undefined;
-  private readonly logDir: string | undefined;
-  private logs: WriteStream[] = [];
-
-  private constructor(members: StoreMemberProcess[], args: string[], tempRoot: string | undefined, logDir: string | undefined) {
-    this.members = members;
-    this.args = args;
-    this.tempRoot = tempRoot;
-    this.logDir = logDir;
-  }
+  private constructor(
+    private readonly launcher: Launcher,
+    readonly members: StoreMemberProcess[],
+    /** Stop the launcher (and remove this temp dir) on stop(): it was started for this cluster alone. */
+    private readonly owned: { tempRoot: string | undefined } | undefined,
+  ) {}
 
   static async start(opts: StoreClusterOptions): Promise<StoreCluster> {
     const tempRoot = opts.dataRoot ? undefined : await mkdtemp(join(tmpdir(), 'k8ts-store-'));
-    const root = opts.dataRoot ?? tempRoot!;
-    const clientPorts = opts.clientPorts ?? (await freePorts(opts.size));
-    const peerPorts = opts.peerPorts ?? (await freePorts(opts.size));
-    const members: StoreMemberProcess[] = clientPorts.slice(0, opts.size).map((cp, i) => ({
-      name: `store-${i}`,
-      clientURL: `http://127.0.0.1:${cp}`,
-      peerURL: `http://127.0.0.1:${peerPorts[i]}`,
-      dataDir: join(root, `store-${i}`),
-      proc: undefined,
-      exited: undefined,
-    }));
-    const args = [
-      '--initial-cluster',
-      members.map((m) => `${m.name}=${m.peerURL}`).join(','),
-      '--heartbeat-interval',
-      String(opts.heartbeatMs ?? 100),
-      '--election-timeout',
-      String(opts.electionMs ?? 1000),
-      ...(opts.token ? ['--initial-cluster-token', opts.token] : []),
-      ...(opts.extraArgs ?? []),
-    ];
-    if (opts.logDir) await mkdir(opts.logDir, { recursive: true });
-    const cluster = new StoreCluster(members, args, tempRoot, opts.logDir);
+    const ports: Record<string, number> = {};
+    for (let i = 0; i < opts.size; i++) {
+      if (opts.clientPorts?.[i] !== undefined) ports[`store-${i}/client`] = opts.clientPorts[i]!;
+      if (opts.peerPorts?.[i] !== undefined) ports[`store-${i}/peer`] = opts.peerPorts[i]!;
+    }
+    const ctx = new ClusterContext({
+      storeDataRoot: opts.dataRoot ?? tempRoot!,
+      replicas: { store: opts.size },
+      ports,
+      ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),
+      ...(opts.electionMs !== undefined ? { electionMs: opts.electionMs } : {}),
+      ...(opts.token !== undefined ? { storeToken: opts.token } : {}),
+      extraArgs: { store: opts.extraArgs ?? [] },
+    });
+    let launcher: Launcher;
     try {
-      for (const m of members) cluster.spawnMember(m);
-      await cluster.waitReady();
+      launcher = await Launcher.start({ rows: [STORE], ctx, ...(opts.logDir ? { logDir: opts.logDir } : {}), readyTimeoutMs: 20_000 });
     } catch (err) {
-      await cluster.stop();
+      if (tempRoot) await rm(tempRoot, { recursive: true, force: true });
       throw err;
     }
-    return cluster;
+    return new StoreCluster(launcher, await StoreCluster.membersOf(launcher, ctx), { tempRoot });
+  }
+
+  /** The store members of a launched control plane; stopping stays the control plane's job. */
+  static async within(launcher: Launcher, ctx: ClusterContext): Promise<StoreCluster> {
+    return new StoreCluster(launcher, await StoreCluster.membersOf(launcher, ctx), undefined);
+  }
+
+  private static async membersOf(launcher: Launcher, ctx: ClusterContext): Promise<StoreMemberProcess[]> {
+    return Promise.all(
+      launcher.instancesOf('store').map(async (inst) => memberOf(inst, await storeClientURL(ctx, inst.index), await storePeerURL(ctx, inst.index), join(ctx.storeDataRoot, inst.name))),
+    );
   }
 
   endpoints(): string[] {
@@ -95,37 +107,10 @@ export class StoreCluster {
     return m;
   }
 
-  private spawnMember(m: StoreMemberProcess): void {
-    const proc = spawn(
-      process.execPath,
-      [STORE_MAIN, '--name', m.name, '--data-dir', m.dataDir, '--listen-client-urls', m.clientURL, '--listen-peer-urls', m.peerURL, ...this.args],
-      { stdio: ['ignore', this.logDir ? 'pipe' : 'ignore', this.logDir ? 'pipe' : 'ignore'] },
-    );
-    if (this.logDir) {
-      const out = createWriteStream(join(this.logDir, `${m.name}.log`), { flags: 'a' });
-      this.logs.push(out);
-      proc.stdout?.pipe(out, { end: false });
-      proc.stderr?.pipe(out, { end: false });
-    }
-    m.proc = proc;
-    m.exited = new Promise((res) => proc.once('exit', (code) => res(code)));
-  }
-
   /** Every running member answers /readyz (has a leader, caught up). */
   async waitReady(timeoutMs = 20_000): Promise<void> {
-    await waitFor(
-      async () => {
-        for (const m of this.members) {
-          if (!m.proc) continue;
-          if (m.proc.exitCode !== null) throw new Error(`${m.name} exited with code ${m.proc.exitCode}`);
-          const res = await request(`${m.clientURL}/readyz`, { headersTimeout: 1000, bodyTimeout: 1000 });
-          await res.body.dump();
-          if (res.statusCode !== 200) return false;
-        }
-        return true;
-      },
-      { timeoutMs, intervalMs: 50, description: 'store members ready' },
-    );
+    const running = this.members.filter((m) => m.proc).map((m) => m.name);
+    await this.launcher.waitReady(running, timeoutMs);
   }
 
   /** The member every running member agrees leads (after waiting for one). */
@@ -148,19 +133,16 @@ export class StoreCluster {
     );
   }
 
-  /** Kills a member (SIGKILL by default) and waits for it to exit. */
+  /** Kills a member (SIGKILL by default) and waits for it to exit; it stays down until restart(). */
   async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const m = this.member(name);
-    if (!m.proc) return;
-    m.proc.kill(signal);
-    await m.exited;
-    m.proc = undefined;
+    this.member(name);
+    await this.launcher.kill(name, signal);
   }
 
+  /** Starts a member again with its data and ports (stopping it gracefully first if it runs). */
   async restart(name: string): Promise<void> {
-    const m = this.member(name);
-    if (m.proc) await this.kill(name, 'SIGTERM');
-    this.spawnMember(m);
+    this.member(name);
+    await this.launcher.restart(name);
   }
 
   pids(): Record<string, number | undefined> {
@@ -168,18 +150,8 @@ export class StoreCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.members.map(async (m) => {
-        if (!m.proc) return;
-        m.proc.kill('SIGTERM');
-        const timer = setTimeout(() => m.proc?.kill('SIGKILL'), 5000);
-        await m.exited;
-        clearTimeout(timer);
-        m.proc = undefined;
-      }),
-    );
-    for (const l of this.logs) l.end();
-    this.logs = [];
-    if (this.tempRoot) await rm(this.tempRoot, { recursive: true, force: true });
+    if (!this.owned) throw new Error('this store is part of a control plane: stop the control plane');
+    await this.launcher.stop();
+    if (this.owned.tempRoot) await rm(this.owned.tempRoot, { recursive: true, force: true });
   }
 }

@@ -1,17 +1,15 @@
-// A control plane like `npm start` makes — a 3-member store (cluster/store-cluster.ts) and one
-// apiserver (cluster/component.ts) — on ephemeral ports under a benchmark's temp dir, for
-// benchmarks that drive the Kubernetes REST API. Everything it spawns is SIGKILLed if the
-// benchmark exits, is interrupted or crashes before stop(); the temp dir goes with processes.ts.
-import type { ChildProcess } from 'node:child_process';
+// A control plane like `npm start` makes — the component table's 3-member store and one apiserver
+// (cluster/local-cluster.ts) — on ephemeral ports under a benchmark's temp dir, for benchmarks that
+// drive the Kubernetes REST API. Everything it spawns is SIGKILLed if the benchmark exits, is
+// interrupted or crashes before stop() (cluster/component-process.ts; processes.ts turns signals
+// into that exit and removes the temp dir).
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { StoreCluster } from '../../cluster/store-cluster.js';
-import { ComponentProcess } from '../../cluster/component.js';
-import { freePorts } from '../../cluster/ports.js';
+import { killLiveSync, type ComponentProcess } from '../../cluster/component-process.js';
+import { LocalCluster } from '../../cluster/local-cluster.js';
+import type { StoreCluster } from '../../cluster/store-cluster.js';
 import { installCleanup, tailOf } from './processes.js';
 
-const APISERVER_MAIN = fileURLToPath(new URL('../../apiserver/main.js', import.meta.url));
 const PROFILE_PRELOAD = new URL('./cpu-profile-preload.js', import.meta.url);
 
 export interface BenchControlPlaneOptions {
@@ -26,103 +24,69 @@ export interface BenchControlPlaneOptions {
   log?: (line: string) => void;
 }
 
-/** Server processes not yet stopped: SIGKILLed synchronously if this process goes down. */
-const live = new Set<() => (ChildProcess | undefined)[]>();
 let hooked = false;
 
-function killEverythingSync(): void {
-  for (const procsOf of live) {
-    for (const p of procsOf()) {
-      if (p && p.exitCode === null && p.signalCode === null) {
-        try {
-          p.kill('SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-    }
-  }
-}
-
-function hookProcessExit(): void {
+function hookSignals(): void {
   if (hooked) return;
   hooked = true;
-  // processes.ts owns the signal → exit path (and removes temp dirs on exit); these run first so
-  // no server is still writing into a directory being removed.
+  // processes.ts owns the signal → exit path (and removes temp dirs); these run first so no
+  // server is still writing into a directory being removed.
   installCleanup();
-  process.prependListener('exit', killEverythingSync);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.prependListener(sig, killEverythingSync);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.prependListener(sig, killLiveSync);
 }
 
 export class BenchControlPlane {
   private constructor(
-    readonly store: StoreCluster,
-    readonly apiserver: ComponentProcess,
-    readonly url: string,
+    private readonly cluster: LocalCluster,
     readonly apiserverLog: string,
   ) {}
 
+  get store(): StoreCluster {
+    return this.cluster.store;
+  }
+
+  get apiserver(): ComponentProcess {
+    return this.cluster.apiservers()[0]!;
+  }
+
+  get url(): string {
+    return this.cluster.apiserverURLs[0]!;
+  }
+
   static async start(opts: BenchControlPlaneOptions): Promise<BenchControlPlane> {
-    hookProcessExit();
+    hookSignals();
     const log = opts.log ?? (() => undefined);
     const logDir = join(opts.root, 'logs');
+    const apiserverLog = join(logDir, 'apiserver.log');
     const env = opts.cpuProfileDir
       ? { ...process.env, BENCH_CPU_PROF_DIR: opts.cpuProfileDir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import "${PROFILE_PRELOAD.href}"`.trim() }
       : undefined;
-
-    // StoreCluster spawns with this process's environment: lend it the profiling one meanwhile.
-    const savedEnv = { dir: process.env.BENCH_CPU_PROF_DIR, opts: process.env.NODE_OPTIONS };
-    if (env) Object.assign(process.env, { BENCH_CPU_PROF_DIR: env.BENCH_CPU_PROF_DIR, NODE_OPTIONS: env.NODE_OPTIONS });
-    let store: StoreCluster;
+    let cluster: LocalCluster;
     try {
-      store = await StoreCluster.start({
-        size: 3,
-        dataRoot: join(opts.root, 'store'),
+      cluster = await LocalCluster.start({
+        root: opts.root,
+        logDir,
+        storeSize: 3,
         heartbeatMs: opts.heartbeatMs ?? 100,
         electionMs: opts.electionMs ?? 1000,
-        logDir,
+        extraArgs: { apiserver: opts.apiserverArgs ?? [] },
+        ...(env ? { env } : {}),
+        onEvent: (e) => {
+          if (e.kind === 'ready') log(`${e.row}: ready (${e.instances.join(', ')})`);
+        },
       });
-    } finally {
-      if (env) {
-        restoreEnv('BENCH_CPU_PROF_DIR', savedEnv.dir);
-        restoreEnv('NODE_OPTIONS', savedEnv.opts);
-      }
-    }
-    const storeProcs = () => store.members.map((m) => m.proc);
-    live.add(storeProcs);
-    let leader;
-    try {
-      leader = await store.leader();
-    } catch (err) {
-      await store.stop();
-      live.delete(storeProcs);
-      throw err;
-    }
-    log(`store: 3 members ready (${store.endpoints().join(', ')}; leader ${leader.name})`);
-
-    const [port] = await freePorts(1);
-    const url = `http://127.0.0.1:${port}`;
-    const apiserverLog = join(logDir, 'apiserver.log');
-    const apiserver = new ComponentProcess({
-      name: 'apiserver',
-      main: APISERVER_MAIN,
-      args: ['--store-endpoints', store.endpoints().join(','), '--port', String(port), ...(opts.apiserverArgs ?? [])],
-      logFile: apiserverLog,
-      ...(env ? { env } : {}),
-    });
-    const cp = new BenchControlPlane(store, apiserver, url, apiserverLog);
-    live.delete(storeProcs);
-    live.add(cp.procs);
-    try {
-      apiserver.start();
-      await apiserver.waitReady(`${url}/readyz`);
-      await cp.waitForNamespace('default');
     } catch (err) {
       const tail = tailOf(apiserverLog, 1500);
-      await cp.stop();
-      throw new Error(`apiserver did not come up: ${(err as Error).message}${tail ? `\napiserver log tail:\n${tail}` : ''}`);
+      throw new Error(`control plane did not come up: ${(err as Error).message}${tail ? `\napiserver log tail:\n${tail}` : ''}`);
     }
-    log(`apiserver: ready at ${url}`);
+    const cp = new BenchControlPlane(cluster, apiserverLog);
+    try {
+      await cp.waitForNamespace('default');
+    } catch (err) {
+      await cp.stop();
+      throw err;
+    }
+    log(`apiserver: ready at ${cp.url}; store leader ${(await cp.store.leader()).name}`);
     return cp;
   }
 
@@ -138,11 +102,9 @@ export class BenchControlPlane {
     }
   }
 
-  /** Name → PID of every running server process. */
+  /** Name → PID of every server process. */
   pids(): Map<string, number | undefined> {
-    const out = new Map<string, number | undefined>([['apiserver', this.apiserver.pid]]);
-    for (const [name, pid] of Object.entries(this.store.pids())) out.set(name, pid);
-    return out;
+    return new Map(Object.entries(this.cluster.pids()));
   }
 
   /** Name → /metrics URL of every server process. */
@@ -158,19 +120,7 @@ export class BenchControlPlane {
   }
 
   /** SIGTERM everything (the apiserver first) and wait for the exits. */
-  async stop(): Promise<void> {
-    try {
-      await this.apiserver.stop();
-      await this.store.stop();
-    } finally {
-      live.delete(this.procs);
-    }
+  stop(): Promise<void> {
+    return this.cluster.stop();
   }
-
-  private readonly procs = (): (ChildProcess | undefined)[] => [this.apiserver.proc, ...this.store.members.map((m) => m.proc)];
-}
-
-function restoreEnv(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
 }

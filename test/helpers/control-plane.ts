@@ -1,17 +1,16 @@
-// A control plane like `npm start` makes, for integration tests: a store cluster and one or more
-// apiservers as real processes on ephemeral ports, plus an isolated HOME and kubeconfig for the
-// real kubectl so its discovery cache can't hide bugs.
+// A control plane like `npm start` makes (cluster/local-cluster.ts), for integration tests: a store
+// cluster and one or more apiservers as real processes on ephemeral ports, plus an isolated HOME
+// and kubeconfig for the real kubectl so its discovery cache can't hide bugs.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { StoreCluster } from '../../cluster/store-cluster.js';
-import { ComponentProcess } from '../../cluster/component.js';
+import { join } from 'node:path';
+import type { StoreCluster } from '../../cluster/store-cluster.js';
+import type { ComponentProcess } from '../../cluster/component-process.js';
 import { kubeconfigFor } from '../../cluster/kubeconfig.js';
-import { freePorts } from '../../cluster/ports.js';
+import { LocalCluster } from '../../cluster/local-cluster.js';
+import { waitFor } from '../../lib/util/wait.js';
 
-const DIST = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const KUBECTL = '/usr/bin/kubectl';
 
 export interface KubectlResult {
@@ -22,38 +21,41 @@ export interface KubectlResult {
 
 export class ControlPlane {
   private constructor(
-    readonly store: StoreCluster,
-    readonly apiservers: ComponentProcess[],
-    readonly urls: string[],
+    readonly cluster: LocalCluster,
     readonly home: string,
     readonly kubeconfig: string,
   ) {}
 
+  get store(): StoreCluster {
+    return this.cluster.store;
+  }
+
+  get apiservers(): ComponentProcess[] {
+    return this.cluster.apiservers();
+  }
+
+  get urls(): string[] {
+    return this.cluster.apiserverURLs;
+  }
+
   static async start(opts: { apiservers?: number; storeSize?: 1 | 3 } = {}): Promise<ControlPlane> {
     const home = await mkdtemp(join(tmpdir(), 'k8ts-cp-'));
-    const store = await StoreCluster.start({ size: opts.storeSize ?? 1, heartbeatMs: 50, electionMs: 500, logDir: join(home, 'logs') });
-    const ports = await freePorts(opts.apiservers ?? 1);
-    const apiservers = ports.map(
-      (port, i) =>
-        new ComponentProcess({
-          name: `apiserver-${i}`,
-          main: join(DIST, 'apiserver', 'main.js'),
-          args: ['--store-endpoints', store.endpoints().join(','), '--port', String(port)],
-          logFile: join(home, 'logs', `apiserver-${i}.log`),
-        }),
-    );
-    const urls = ports.map((p) => `http://127.0.0.1:${p}`);
-    const cp = new ControlPlane(store, apiservers, urls, home, join(home, 'kubeconfig'));
+    let cluster: LocalCluster;
     try {
-      for (const a of apiservers) a.start();
-      for (let i = 0; i < apiservers.length; i++) await apiservers[i]!.waitReady(`${urls[i]}/readyz`);
-      await writeFile(cp.kubeconfig, kubeconfigFor(urls[0]!));
+      cluster = await LocalCluster.start({ root: home, logDir: join(home, 'logs'), storeSize: opts.storeSize ?? 1, apiservers: opts.apiservers ?? 1, heartbeatMs: 50, electionMs: 500 });
+    } catch (err) {
+      await rm(home, { recursive: true, force: true });
+      throw err;
+    }
+    const cp = new ControlPlane(cluster, home, join(home, 'kubeconfig'));
+    try {
+      await writeFile(cp.kubeconfig, kubeconfigFor(cp.url));
       // The default namespace is created by the apiserver's bootstrap, shortly after it is ready.
-      for (let i = 0; i < 200; i++) {
-        const r = await cp.kubectl(['get', 'namespace', 'default', '-o', 'name']);
-        if (r.code === 0) break;
-        await new Promise((res) => setTimeout(res, 50));
-      }
+      await waitFor(async () => (await cp.kubectl(['get', 'namespace', 'default', '-o', 'name'])).code === 0, {
+        timeoutMs: 20_000,
+        intervalMs: 50,
+        description: 'the default namespace',
+      });
     } catch (err) {
       await cp.stop();
       throw err;
@@ -83,8 +85,7 @@ export class ControlPlane {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.apiservers.map((a) => a.stop()));
-    await this.store.stop();
+    await this.cluster.stop();
     await rm(this.home, { recursive: true, force: true });
   }
 }
