@@ -2,7 +2,7 @@
 // ops server takes opsFlags; a client of the apiserver takes clientFlags with its real
 // counterpart's QPS/burst defaults (scheduler 50/100, controller-manager 20/30, kube-proxy 5/10).
 import { isIP } from 'node:net';
-import { defineFlags } from './flags.js';
+import { defineFlags, type FlagValues } from './flags.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -70,3 +70,6 @@ export function clientFlags(d: ClientFlagDefaults) {
     { name: 'kube-api-burst', type: 'int', default: d.burst, min: 1, group, help: 'requests allowed in a burst above --kube-api-qps' },
   );
 }
+
+/** The values clientFlags() parse to: { kubeconfig, master, kubeApiQps, kubeApiBurst }. */
+export type ClientFlags = FlagValues<ReturnType<typeof clientFlags>>;

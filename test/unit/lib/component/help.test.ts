@@ -1,5 +1,5 @@
 import t from 'tap';
-import { clientFlags, opsFlags } from '../../../../lib/component/common-flags.js';
+import { clientFlags, opsFlags, type ClientFlags } from '../../../../lib/component/common-flags.js';
 import { defineFlags } from '../../../../lib/component/flags.js';
 import { parseCommandLine, type ComponentDefinition } from '../../../../lib/component/run.js';
 
@@ -55,4 +55,11 @@ t.test('parseCommandLine: help (even next to bad flags), bad flags with usage, t
     t.equal(ok.flags.logLevel, 'debug');
     t.equal(ok.flags.shutdownTimeout, 10_000);
   }
+});
+
+t.test('ClientFlags is the shape clientFlags() parse to (what lib/client reads)', async (t) => {
+  const ok = parseCommandLine(DEF, ['--kube-api-qps', '5', '--kube-api-burst', '10']);
+  if (ok.kind !== 'run') return t.fail(ok.kind);
+  const client: ClientFlags = ok.flags;
+  t.same([client.kubeApiQps, client.kubeApiBurst, client.kubeconfig, client.master], [5, 10, undefined, undefined]);
 });
