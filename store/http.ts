@@ -1,10 +1,10 @@
 // The client-facing HTTP API of a store member (documented in store/README.md). Bodies are
 // size-bounded and schema-checked before they reach the member; every failure is a stable
 // `{error: {code, message}}` body, never a crash.
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { httpStatusFor } from '../lib/store-client/errors.js';
 import type * as p from '../lib/store-client/protocol.js';
+import { ERROR_SHAPE_OPTIONS, installErrorShape } from './http-errors.js';
 import { ServiceError, type KvService } from './service.js';
 
 /** etcd accepts requests up to ~1.5 MiB; JSON escaping can inflate a value, so allow some slack. */
@@ -33,13 +33,14 @@ export interface HttpOptions {
 }
 
 export function buildHttp(opts: HttpOptions): FastifyInstance {
-  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: opts.logger ?? false, ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } } });
-  const svc = opts.service;
-
-  app.setErrorHandler((err, _req, reply) => sendError(reply, err));
-  app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { code: 'badRequest', message: `no such endpoint: ${req.method} ${req.url}` } });
+  const app = Fastify({
+    ...ERROR_SHAPE_OPTIONS,
+    bodyLimit: MAX_BODY_BYTES,
+    logger: opts.logger ?? false,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
+  const svc = opts.service;
+  installErrorShape(app, { bodyLimit: MAX_BODY_BYTES });
 
   const post = <Req, Res>(path: string, schema: object, handler: (body: Req) => Promise<Res>) =>
     app.post(path, { schema: { body: schema } }, async (req) => handler(req.body as Req));
@@ -110,20 +111,4 @@ export function buildHttp(opts: HttpOptions): FastifyInstance {
   }
   opts.extraRoutes?.(app);
   return app;
-}
-
-function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof ServiceError) {
-    return reply.code(httpStatusFor(err.code)).send({ error: { code: err.code, message: err.message, ...err.extra } } satisfies p.StoreErrorBody);
-  }
-  const e = err as { statusCode?: number; code?: string; message?: string; validation?: unknown };
-  if (e.validation) return reply.code(400).send({ error: { code: 'badRequest', message: `invalid request: ${e.message}` } });
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return reply.code(413).send({ error: { code: 'requestTooLarge', message: `request is larger than ${MAX_BODY_BYTES} bytes` } });
-  }
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    return reply.code(e.statusCode).send({ error: { code: 'badRequest', message: e.message ?? 'bad request' } });
-  }
-  reply.log.error({ err }, 'internal error');
-  return reply.code(500).send({ error: { code: 'internal', message: e.message ?? String(err) } });
 }

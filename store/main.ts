@@ -4,6 +4,7 @@ import { runMain, untilAborted } from '../lib/util/main.js';
 import { realClock } from '../lib/util/clock.js';
 import { SeededRand } from './raft/rand.js';
 import { buildHttp } from './http.js';
+import { ERROR_SHAPE_OPTIONS, installErrorShape } from './http-errors.js';
 import { Member } from './member.js';
 import { Transport } from './transport.js';
 import Fastify from 'fastify';
@@ -47,7 +48,8 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
     onPeerLost: (id) => member.peerLost(id),
   });
   // Peer streams live as long as both members do: no request timeout; closed on shutdown.
-  const peerApp = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, requestTimeout: 0, connectionTimeout: 0, forceCloseConnections: true });
+  const peerApp = Fastify({ ...ERROR_SHAPE_OPTIONS, logger: false, bodyLimit: 2 * 1024 * 1024, requestTimeout: 0, connectionTimeout: 0, forceCloseConnections: true });
+  installErrorShape(peerApp, { bodyLimit: 2 * 1024 * 1024 });
   transport.routes(peerApp, (msgs) => member.receive(msgs));
   member.peerRoutes(peerApp);
   peerApp.get('/healthz', async () => 'ok');
@@ -60,10 +62,30 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
 
   await untilAborted(signal);
   log.info('shutting down');
-  await clientApp.close().catch(() => undefined);
-  await member.stop();
-  await transport.close();
-  await peerApp.close().catch(() => undefined);
+  // The member goes first: it ends watch streams and answers pending requests. A server's close()
+  // waits for every open response, and a watch response never ends by itself.
+  const graceful = (async () => {
+    await member.stop();
+    await clientApp.close().catch(() => undefined);
+    await transport.close();
+    await peerApp.close().catch(() => undefined);
+  })();
+  if (await finishesWithin(graceful, SHUTDOWN_DEADLINE_MS)) return;
+  log.warn({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed: closing every connection');
+  clientApp.server.closeAllConnections();
+  peerApp.server.closeAllConnections();
+  if (await finishesWithin(graceful, 1000)) return;
+  log.error('shutdown did not finish: exiting anyway');
+  process.exit(1);
+}
+
+/** How long a SIGTERM'ed member waits for requests and streams to end before it cuts connections. */
+const SHUTDOWN_DEADLINE_MS = 5000;
+
+function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+  return Promise.race([work.then(() => true), deadline]).finally(() => clearTimeout(timer));
 }
 
 await runMain({ name: 'store', usage: USAGE, parse: parseStoreFlags, run });

@@ -30,6 +30,7 @@ export function httpStatusFor(code: StoreErrorCode): number {
   switch (code) {
     case 'leaseNotFound':
     case 'keyNotFound':
+    case 'notFound':
       return 404;
     case 'leaseExists':
       return 409;
@@ -43,6 +44,7 @@ export function httpStatusFor(code: StoreErrorCode): number {
     case 'stopped':
       return 503;
     case 'timeout':
+    case 'outcomeUnknown':
       return 504;
     case 'internal':
       return 500;

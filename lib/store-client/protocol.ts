@@ -195,10 +195,13 @@ export type StoreErrorCode =
   | 'leaseNotFound'
   | 'leaseExists'
   | 'keyNotFound'
+  /** No such endpoint (HTTP 404). */
+  | 'notFound'
   // availability (5xx / 421): see the client for which are safe to retry
   | 'noLeader'
   | 'notLeader'
   | 'timeout'
+  | 'outcomeUnknown'
   | 'stopped'
   | 'internal';
 

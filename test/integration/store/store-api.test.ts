@@ -133,7 +133,7 @@ t.test('bad input gets a clear 4xx and never hurts the member', async (t) => {
     ['/v3/kv/range', JSON.stringify({ key: 'a', revision: 1_000_000 }), 400, 'futureRevision'],
     ['/v3/kv/txn', JSON.stringify({ compare: [{ key: 'a', target: 'nonsense', op: '=', value: 1 }], success: [], failure: [] }), 400, 'invalidArgument'],
     ['/v3/kv/put', JSON.stringify({ key: 'a', value: 'x', lease: 42 }), 404, 'leaseNotFound'],
-    ['/v3/nope', '{}', 404, 'badRequest'],
+    ['/v3/nope', '{}', 404, 'notFound'],
   ];
   for (const [path, body, status, code] of cases) {
     const res = await post(`${url}${path}`, body);
