@@ -192,11 +192,8 @@ export class Member implements KvService {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
-    for (const [, p] of this.pending) {
-      this.cfg.clock.clearTimeout(p.timer);
-      p.reject(new ServiceError('stopped', 'the member is shutting down'));
-    }
-    this.pending.clear();
+    // Pending writes were handed to Raft (maybe forwarded to the leader): they may still commit.
+    this.failPending('the member shut down while the write was in flight; it may or may not have been applied', 'stopped');
     for (const b of [...this.readBatches.values(), ...(this.nextReadBatch ? [this.nextReadBatch] : [])]) {
       for (const w of b.waiters) w.reject(new ServiceError('stopped', 'the member is shutting down'));
     }
@@ -282,8 +279,7 @@ export class Member implements KvService {
       // taking part rather than risk acknowledging what is not durable.
       this.fatal = err as Error;
       this.log.fatal({ err }, 'member failed; it stops serving until restarted');
-      for (const [, p] of this.pending) p.reject(new ServiceError('stopped', `member failed: ${(err as Error).message}`));
-      this.pending.clear();
+      this.failPending(`the member failed while the write was in flight; it may or may not have been applied: ${(err as Error).message}`, 'memberFailed');
     } finally {
       this.processing = false;
     }
@@ -359,16 +355,7 @@ export class Member implements KvService {
    * request timeout (as etcd answers "leader changed"), and re-issue pending read rounds.
    */
   private onLeaderLost(): void {
-    if (this.pending.size > 0) {
-      const err = () => new ServiceError('timeout', 'the leader changed while the request was in flight; it may or may not have been applied');
-      for (const [id, p] of this.pending) {
-        this.cfg.clock.clearTimeout(p.timer);
-        this.metrics.proposalsFailed.inc({ reason: 'leaderChanged' });
-        p.reject(err());
-        this.pending.delete(id);
-      }
-      this.metrics.proposalsPending.set(0);
-    }
+    this.failPending('the leader changed while the write was in flight; it may or may not have been applied', 'leaderChanged');
     for (const [ctx, batch] of this.readBatches) {
       this.readBatches.delete(ctx);
       const next = this.nextReadBatch ?? this.newReadBatch();
@@ -479,6 +466,20 @@ export class Member implements KvService {
       this.metrics.proposalsPending.set(this.pending.size);
       this.kick();
     });
+  }
+
+  /**
+   * Answers every pending proposal as outcome-unknown (`timeout`, never `stopped`): each one was
+   * handed to Raft, possibly forwarded to the leader, and may still commit.
+   */
+  private failPending(message: string, reason: string): void {
+    for (const [, p] of this.pending) {
+      this.cfg.clock.clearTimeout(p.timer);
+      this.metrics.proposalsFailed.inc({ reason });
+      p.reject(new ServiceError('timeout', message));
+    }
+    this.pending.clear();
+    this.metrics.proposalsPending.set(0);
   }
 
   private async proposeOk<T extends CommandResult['type']>(cmd: Command): Promise<Extract<CommandResult, { type: T }>> {

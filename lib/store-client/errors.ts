@@ -44,7 +44,6 @@ export function httpStatusFor(code: StoreErrorCode): number {
     case 'stopped':
       return 503;
     case 'timeout':
-    case 'outcomeUnknown':
       return 504;
     case 'internal':
       return 500;

@@ -201,7 +201,6 @@ export type StoreErrorCode =
   | 'noLeader'
   | 'notLeader'
   | 'timeout'
-  | 'outcomeUnknown'
   | 'stopped'
   | 'internal';
 

@@ -48,7 +48,7 @@ t.test('fastify and service errors all answer the store error shape', async (t) 
   const app = buildHttp({
     service: fakeService(async (req) => {
       if (req.key === 'boom') throw new Error('unexpected');
-      if (req.key === 'late') throw new ServiceError('outcomeUnknown', 'forwarded; outcome unknown');
+      if (req.key === 'late') throw new ServiceError('timeout', 'forwarded; outcome unknown');
       throw new ServiceError('noLeader', 'no leader');
     }),
   });
@@ -61,7 +61,7 @@ t.test('fastify and service errors all answer the store error shape', async (t) 
   assertShape(t, await post('/v3/kv/put', '{"key": 1, "value": "x"}'), 400, 'badRequest', 'schema violation');
   assertShape(t, await post('/v3/kv/put', JSON.stringify({ key: 'a', value: 'v'.repeat(MAX_BODY_BYTES) })), 413, 'requestTooLarge', 'body over the limit');
   assertShape(t, await post('/v3/kv/put', '{"key": "a", "value": "x"}'), 503, 'noLeader', 'a ServiceError');
-  assertShape(t, await post('/v3/kv/put', '{"key": "late", "value": "x"}'), 504, 'outcomeUnknown', 'an unknown outcome');
+  assertShape(t, await post('/v3/kv/put', '{"key": "late", "value": "x"}'), 504, 'timeout', 'an unknown outcome');
   assertShape(t, await post('/v3/kv/put', '{"key": "boom", "value": "x"}'), 500, 'internal', 'an unexpected exception');
 });
 
