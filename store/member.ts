@@ -484,7 +484,7 @@ export class Member implements KvService {
 
   private async proposeOk<T extends CommandResult['type']>(cmd: Command): Promise<Extract<CommandResult, { type: T }>> {
     const result = await this.propose(cmd);
-    if (result.type === 'error') throw new ServiceError(result.error.code as p.StoreErrorCode, result.error.message, result.error.compactRevision !== undefined ? { compactRevision: result.error.compactRevision } : {});
+    if (result.type === 'error') throw new ServiceError(result.error.code, result.error.message, result.error.compactRevision !== undefined ? { compactRevision: result.error.compactRevision } : {});
     return result as Extract<CommandResult, { type: T }>;
   }
 
@@ -627,7 +627,7 @@ export class Member implements KvService {
 
   private toServiceError(err: unknown): ServiceError {
     if (err instanceof ServiceError) return err;
-    if (isMvccError(err)) return new ServiceError(err.code as p.StoreErrorCode, err.message, err.compactRevision !== undefined ? { compactRevision: err.compactRevision } : {});
+    if (isMvccError(err)) return new ServiceError(err.code, err.message, err.compactRevision !== undefined ? { compactRevision: err.compactRevision } : {});
     return new ServiceError('internal', (err as Error)?.message ?? String(err));
   }
 

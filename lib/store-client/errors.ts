@@ -25,9 +25,21 @@ export const isLeaseNotFound = (e: unknown): boolean => e instanceof StoreError 
 export const isUnavailable = (e: unknown): boolean =>
   e instanceof StoreError && (e.code === 'unavailable' || e.code === 'noLeader' || e.code === 'timeout' || e.code === 'stopped');
 
-/** HTTP status the server answers each error code with. */
+/** HTTP status the server answers each error code with (exhaustive: a new code needs a decision). */
 export function httpStatusFor(code: StoreErrorCode): number {
   switch (code) {
+    case 'badRequest':
+    case 'invalidArgument':
+    case 'emptyKey':
+    case 'keyTooLarge':
+    case 'tooManyOps':
+    case 'duplicateKey':
+    case 'valueProvided':
+    case 'leaseProvided':
+    case 'invalidLeaseTtl':
+    case 'futureRevision':
+    case 'slowWatcher':
+      return 400;
     case 'leaseNotFound':
     case 'keyNotFound':
     case 'notFound':
@@ -39,6 +51,7 @@ export function httpStatusFor(code: StoreErrorCode): number {
     case 'requestTooLarge':
       return 413;
     case 'notLeader':
+    case 'notPrimary':
       return 421;
     case 'noLeader':
     case 'stopped':
@@ -46,8 +59,8 @@ export function httpStatusFor(code: StoreErrorCode): number {
     case 'timeout':
       return 504;
     case 'internal':
+    case 'badSnapshot':
+    case 'watchListenerFailed':
       return 500;
-    default:
-      return 400;
   }
 }

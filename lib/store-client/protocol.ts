@@ -1,6 +1,13 @@
-// The store's client protocol (DESIGN §4): JSON over HTTP with etcd v3 semantics. Shared by the
-// store server (which answers it) and the client below (which speaks it); documented with curl
-// examples in store/README.md. Keys and values are UTF-8 strings.
+// The store's client protocol (DESIGN §4): JSON over HTTP with etcd v3 semantics. The one
+// definition of the wire shapes: the store server (store/, which answers it; its MVCC state machine
+// uses the same request and result shapes) and the client below (which speaks it) both import it;
+// documented with curl examples in store/README.md. Keys and values are UTF-8 strings.
+
+/** The state machine's part of a response header: the revision. */
+export interface RevisionHeader {
+  /** Store revision after the command (for reads: the revision read at). */
+  revision: number;
+}
 
 export interface ResponseHeader {
   /** Store revision when the request was served. */
@@ -22,6 +29,9 @@ export interface KeyValue {
   lease: number;
 }
 
+export type SortOrder = 'none' | 'ascend' | 'descend';
+export type SortTarget = 'key' | 'version' | 'createRevision' | 'modRevision' | 'value';
+
 export interface RangeRequest {
   key: string;
   /** Exclusive end; '\0' = every key >= key. Absent = the single key. */
@@ -32,14 +42,20 @@ export interface RangeRequest {
   /** Read at this past revision (0/absent = current). */
   revision?: number;
   countOnly?: boolean;
+  /** Return kvs with empty values. */
   keysOnly?: boolean;
+  sortOrder?: SortOrder;
+  sortTarget?: SortTarget;
   /** Local read on the member that answers, without a ReadIndex round: may be stale. */
   serializable?: boolean;
 }
-export interface RangeResponse {
-  header: ResponseHeader;
+/** `H`: the member answers with a full ResponseHeader; its state machine fills RevisionHeader. */
+export interface RangeResponse<H extends RevisionHeader = ResponseHeader> {
+  header: H;
   kvs: KeyValue[];
+  /** Number of keys in the range at that revision, regardless of limit. */
   count: number;
+  /** True when limit cut the result short. */
   more: boolean;
 }
 
@@ -53,8 +69,8 @@ export interface PutRequest {
   /** Keep the current lease (the key must exist and `lease` must be 0). */
   ignoreLease?: boolean;
 }
-export interface PutResponse {
-  header: ResponseHeader;
+export interface PutResponse<H extends RevisionHeader = ResponseHeader> {
+  header: H;
   prevKv?: KeyValue;
 }
 
@@ -64,8 +80,8 @@ export interface DeleteRangeRequest {
   prefix?: boolean;
   prevKv?: boolean;
 }
-export interface DeleteRangeResponse {
-  header: ResponseHeader;
+export interface DeleteRangeResponse<H extends RevisionHeader = ResponseHeader> {
+  header: H;
   deleted: number;
   prevKvs?: KeyValue[];
 }
@@ -87,16 +103,16 @@ export type TxnOp =
   | ({ type: 'put' } & PutRequest)
   | ({ type: 'deleteRange' } & DeleteRangeRequest);
 export type TxnOpResponse =
-  | ({ type: 'range' } & Omit<RangeResponse, 'header'> & { header: { revision: number } })
-  | ({ type: 'put' } & Omit<PutResponse, 'header'> & { header: { revision: number } })
-  | ({ type: 'deleteRange' } & Omit<DeleteRangeResponse, 'header'> & { header: { revision: number } });
+  | ({ type: 'range' } & RangeResponse<RevisionHeader>)
+  | ({ type: 'put' } & PutResponse<RevisionHeader>)
+  | ({ type: 'deleteRange' } & DeleteRangeResponse<RevisionHeader>);
 export interface TxnRequest {
   compare: Compare[];
   success: TxnOp[];
   failure: TxnOp[];
 }
-export interface TxnResponse {
-  header: ResponseHeader;
+export interface TxnResponse<H extends RevisionHeader = ResponseHeader> {
+  header: H;
   succeeded: boolean;
   /** One per op of the branch taken, in order. */
   responses: TxnOpResponse[];
@@ -109,13 +125,17 @@ export interface CompactionResponse {
   header: ResponseHeader;
 }
 
+export type WatchFilter = 'noPut' | 'noDelete';
+
 export interface WatchRequest {
   key: string;
   rangeEnd?: string;
   prefix?: boolean;
-  /** First revision to deliver; absent = only events after now. */
+  /** First revision to deliver; 0/absent = only events after now. */
   startRevision?: number;
+  /** Attach the previous version to every event (when still retained). */
   prevKv?: boolean;
+  filters?: WatchFilter[];
 }
 export interface WatchEvent {
   type: 'PUT' | 'DELETE';
@@ -177,7 +197,11 @@ export interface StatusResponse {
   members: { id: string; name: string; peerURL: string; clientURL?: string }[];
 }
 
-/** Stable error codes in `{error: {code, message, ...}}` bodies (the MVCC codes plus the service's). */
+/**
+ * Stable error codes in `{error: {code, message, ...}}` bodies and in canceled watch responses:
+ * the MVCC state machine's codes (store/mvcc/errors.ts checks its codes are all here) plus the
+ * service's. HTTP status per code: httpStatusFor in errors.ts.
+ */
 export type StoreErrorCode =
   // request problems (4xx): the request was not applied
   | 'badRequest'
@@ -197,11 +221,19 @@ export type StoreErrorCode =
   | 'keyNotFound'
   /** No such endpoint (HTTP 404). */
   | 'notFound'
+  // watch cancellations (in-stream, never an HTTP status of their own)
+  | 'slowWatcher'
+  | 'watchListenerFailed'
   // availability (5xx / 421): see the client for which are safe to retry
   | 'noLeader'
   | 'notLeader'
+  /** The lessor was asked for a leader-only operation on a follower. */
+  | 'notPrimary'
+  /** Outcome unknown: the write was handed to Raft and may still be applied. */
   | 'timeout'
+  /** Not applied: the member is shutting down or has failed. */
   | 'stopped'
+  | 'badSnapshot'
   | 'internal';
 
 export interface StoreErrorBody {

@@ -1,5 +1,6 @@
 // The small, closed set of errors the MVCC state machine reports. Codes are stable strings: they
 // travel inside command results (which every replica computes identically) and over the store API.
+import type { StoreErrorCode } from '../../lib/store-client/protocol.js';
 
 export type MvccErrorCode =
   /** The requested revision is older than the compaction point. */
@@ -32,6 +33,10 @@ export type MvccErrorCode =
   | 'notPrimary'
   /** A snapshot stream that is truncated, corrupt, or was invalidated while being produced. */
   | 'badSnapshot';
+
+// Every MVCC code is a store API code (a compile error here names the one missing in protocol.ts).
+const mvccCodesAreStoreCodes = (code: MvccErrorCode): StoreErrorCode => code;
+void mvccCodesAreStoreCodes;
 
 export interface MvccErrorData {
   code: MvccErrorCode;

@@ -2,64 +2,36 @@
 // their results, and read/watch requests. Field names follow etcd v3 in camelCase.
 
 import type { MvccErrorData } from './errors.js';
-import type { Compare, CompareOp, CompareTarget, DeleteRangeRequest, KeyValue, PutRequest, WatchEvent } from '../../lib/store-client/protocol.js';
+import type * as p from '../../lib/store-client/protocol.js';
 
-// The shapes clients send and receive are the wire protocol's (lib/store-client/protocol.ts).
-export type { Compare, CompareOp, CompareTarget, DeleteRangeRequest, KeyValue, PutRequest, WatchEvent };
-
-
-export interface ResponseHeader {
-  /** Store revision after the command (for reads: the revision read at). */
-  revision: number;
-}
+// The shapes clients send and receive are the wire protocol's (lib/store-client/protocol.ts),
+// declared there once. The state machine answers with the revision part of the header only; the
+// member adds memberId and raftTerm.
+export type {
+  Compare,
+  CompareOp,
+  CompareTarget,
+  DeleteRangeRequest,
+  KeyValue,
+  PutRequest,
+  RevisionHeader as ResponseHeader,
+  SortOrder,
+  SortTarget,
+  TxnOp,
+  TxnOpResponse,
+  TxnRequest,
+  WatchEvent,
+  WatchFilter,
+  WatchRequest,
+} from '../../lib/store-client/protocol.js';
 
 // ---- reads ----
 
-export type SortOrder = 'none' | 'ascend' | 'descend';
-export type SortTarget = 'key' | 'version' | 'createRevision' | 'modRevision' | 'value';
-
-export interface RangeRequest {
-  key: string;
-  /** Exclusive end; '\0' means every key >= key. Ignored when `prefix` is set. */
-  rangeEnd?: string;
-  /** Shorthand for rangeEnd = prefixEnd(key). */
-  prefix?: boolean;
-  /** Maximum kvs to return; 0 or absent = no limit. */
-  limit?: number;
-  /** Read at this revision; 0 or absent = current. */
-  revision?: number;
-  countOnly?: boolean;
-  /** Return kvs with empty values. */
-  keysOnly?: boolean;
-  sortOrder?: SortOrder;
-  sortTarget?: SortTarget;
-}
-
-export interface RangeResponse {
-  header: ResponseHeader;
-  kvs: KeyValue[];
-  /** Number of keys in the range at that revision, regardless of limit. */
-  count: number;
-  /** True when limit cut the result short. */
-  more: boolean;
-}
+/** A read of the state machine: `serializable` is the member's concern (ReadIndex or not). */
+export type RangeRequest = Omit<p.RangeRequest, 'serializable'>;
+export type RangeResponse = p.RangeResponse<p.RevisionHeader>;
 
 // ---- commands (applied through the log) ----
-
-
-
-
-
-export type TxnOp =
-  | ({ type: 'range' } & RangeRequest)
-  | ({ type: 'put' } & PutRequest)
-  | ({ type: 'deleteRange' } & DeleteRangeRequest);
-
-export interface TxnRequest {
-  compare: Compare[];
-  success: TxnOp[];
-  failure: TxnOp[];
-}
 
 export interface LeaseCheckpoint {
   id: number;
@@ -68,9 +40,9 @@ export interface LeaseCheckpoint {
 }
 
 export type Command =
-  | ({ type: 'put' } & PutRequest)
-  | ({ type: 'deleteRange' } & DeleteRangeRequest)
-  | ({ type: 'txn' } & TxnRequest)
+  | ({ type: 'put' } & p.PutRequest)
+  | ({ type: 'deleteRange' } & p.DeleteRangeRequest)
+  | ({ type: 'txn' } & p.TxnRequest)
   | { type: 'compact'; revision: number }
   | { type: 'leaseGrant'; id: number; ttl: number }
   | { type: 'leaseRevoke'; id: number }
@@ -78,55 +50,22 @@ export type Command =
 
 // ---- results ----
 
-export interface PutResponse {
-  header: ResponseHeader;
-  prevKv?: KeyValue;
-}
-
-export interface DeleteRangeResponse {
-  header: ResponseHeader;
-  deleted: number;
-  prevKvs?: KeyValue[];
-}
-
-export type TxnOpResponse =
-  | ({ type: 'range' } & RangeResponse)
-  | ({ type: 'put' } & PutResponse)
-  | ({ type: 'deleteRange' } & DeleteRangeResponse);
-
-export interface TxnResponse {
-  header: ResponseHeader;
-  succeeded: boolean;
-  /** One per op of the branch taken, in order. */
-  responses: TxnOpResponse[];
-}
+export type PutResponse = p.PutResponse<p.RevisionHeader>;
+export type DeleteRangeResponse = p.DeleteRangeResponse<p.RevisionHeader>;
+export type TxnResponse = p.TxnResponse<p.RevisionHeader>;
 
 export type CommandResult =
   | ({ type: 'put' } & PutResponse)
   | ({ type: 'deleteRange' } & DeleteRangeResponse)
   | ({ type: 'txn' } & TxnResponse)
-  | { type: 'compact'; header: ResponseHeader }
-  | { type: 'leaseGrant'; header: ResponseHeader; id: number; ttl: number }
-  | { type: 'leaseRevoke'; header: ResponseHeader; deleted: number }
-  | { type: 'leaseCheckpoint'; header: ResponseHeader }
+  | { type: 'compact'; header: p.RevisionHeader }
+  | { type: 'leaseGrant'; header: p.RevisionHeader; id: number; ttl: number }
+  | { type: 'leaseRevoke'; header: p.RevisionHeader; deleted: number }
+  | { type: 'leaseCheckpoint'; header: p.RevisionHeader }
   /** The command changed nothing. Deterministic: every replica reports the same error. */
-  | { type: 'error'; header: ResponseHeader; error: MvccErrorData };
+  | { type: 'error'; header: p.RevisionHeader; error: MvccErrorData };
 
-// ---- watch ----
-
-export type WatchFilter = 'noPut' | 'noDelete';
-
-export interface WatchRequest {
-  key: string;
-  rangeEnd?: string;
-  prefix?: boolean;
-  /** First revision to deliver; 0/absent = only changes after now. */
-  startRevision?: number;
-  /** Attach the previous version to every event (when still retained). */
-  prevKv?: boolean;
-  filters?: WatchFilter[];
-}
-
+// ---- leases ----
 
 export interface LeaseInfo {
   id: number;

@@ -200,7 +200,7 @@ export class MvccKv implements KvBackend {
   private applyOk(cmd: Command): Exclude<CommandResult, { type: 'error' }> {
     const r = this.store.apply(cmd);
     if (r.type === 'error') {
-      throw new StoreError(r.error.code as p.StoreErrorCode, r.error.message, {
+      throw new StoreError(r.error.code, r.error.message, {
         httpStatus: 400,
         ...(r.error.compactRevision !== undefined ? { compactRevision: r.error.compactRevision } : {}),
       });
@@ -216,7 +216,7 @@ export class MvccKv implements KvBackend {
 function toStoreError(err: unknown): StoreError {
   if (err instanceof StoreError) return err;
   if (isMvccError(err)) {
-    return new StoreError(err.code as p.StoreErrorCode, err.message, err.compactRevision !== undefined ? { compactRevision: err.compactRevision } : {});
+    return new StoreError(err.code, err.message, err.compactRevision !== undefined ? { compactRevision: err.compactRevision } : {});
   }
   return new StoreError('internal', String(err), { cause: err });
 }
