@@ -36,6 +36,12 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
     autoCompactionRetention: flags.autoCompactionRetention,
     autoCompactionIntervalMs: 5000,
     fsync: flags.fsync,
+    // A member that can no longer keep its promises exits so its supervisor restarts it (from
+    // disk), rather than staying up and serving nothing.
+    onFatal: () => {
+      log.fatal('exiting: a failed member recovers only by a restart');
+      process.exit(1);
+    },
   });
   const transport = new Transport({
     selfId: self.id,
