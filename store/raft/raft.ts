@@ -310,15 +310,19 @@ export class Raft {
     return makeMessage({ type, from: this.id, to, ...fields });
   }
 
-  /** Sends entries (or an empty probe if sendIfEmpty) to `to`; returns whether anything was sent. */
-  maybeSendAppend(to: number, sendIfEmpty: boolean): boolean {
+  /**
+   * Sends entries (or an empty probe if sendIfEmpty) to `to`; returns whether anything was sent.
+   * `withEntries: false` sends an empty probe: it asks where the follower's log ends without
+   * shipping up to maxSizePerMsg of entries again.
+   */
+  maybeSendAppend(to: number, sendIfEmpty: boolean, withEntries = true): boolean {
     const pr = this.trk.progress.get(to);
     if (!pr || pr.isPaused()) return false;
     const prevIndex = pr.next - 1;
     const prevTerm = this.raftLog.term(prevIndex);
     if (prevTerm === undefined) return this.maybeSendSnapshot(to);
     let ents: Entry[] = [];
-    if (pr.state !== 'replicate' || !pr.inflights.full()) {
+    if (withEntries && (pr.state !== 'replicate' || !pr.inflights.full())) {
       const got = this.raftLog.entries(pr.next, this.maxMsgSize);
       if (got === undefined) return this.maybeSendSnapshot(to);
       ents = got;
@@ -635,8 +639,13 @@ export class Raft {
         return OK;
       case 'MsgHeartbeatResp': {
         pr.recentActive = true;
+        // A probe still unanswered was lost or is stuck behind a stalled stream: ask again, but
+        // with an empty probe. Re-sending its entries on every heartbeat response is what piled up
+        // megabytes per heartbeat on a peer stream that was not draining.
+        const probeUnanswered = pr.state === 'probe' && pr.msgAppFlowPaused;
         pr.msgAppFlowPaused = false;
-        if (pr.match < this.raftLog.lastIndex() || pr.state === 'probe') this.sendAppend(m.from);
+        if (probeUnanswered) this.maybeSendAppend(m.from, true, false);
+        else if (pr.match < this.raftLog.lastIndex() || pr.state === 'probe') this.sendAppend(m.from);
         if (m.context === undefined) return OK;
         const acks = this.readOnly.recvAck(m.from, m.context);
         if (!acks) return OK;
