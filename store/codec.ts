@@ -16,6 +16,41 @@ type MessageHeader = Omit<Message, 'entries' | 'snapshot'> & {
   snapshot?: { metadata: NonNullable<Message['snapshot']>['metadata']; n: number };
 };
 
+/** Bytes a message's entry header costs in the JSON header, generously (`{"t":..,"i":..,"c":0,"n":..}`). */
+const ENTRY_HEADER_BYTES = 64;
+const MESSAGE_HEADER_BYTES = 512;
+
+/** An upper bound of a message's encoded size. */
+export function encodedSizeBound(m: Message): number {
+  let n = MESSAGE_HEADER_BYTES + (m.context?.length ?? 0) * 6;
+  for (const e of m.entries) n += ENTRY_HEADER_BYTES + e.data.byteLength;
+  if (m.snapshot) n += m.snapshot.data.byteLength + 256;
+  return n;
+}
+
+/**
+ * Encodes `msgs` as batches of at most `maxFrameBytes` each (a single larger message gets a frame
+ * of its own; Raft bounds those by maxSizePerMsg). Never one JSON string for everything: a stalled
+ * peer's backlog once grew past V8's string limit (RangeError: Invalid string length).
+ */
+export function encodeFrames(msgs: readonly Message[], maxFrameBytes: number): Buffer[] {
+  const frames: Buffer[] = [];
+  let batch: Message[] = [];
+  let size = 0;
+  for (const m of msgs) {
+    const n = encodedSizeBound(m);
+    if (batch.length > 0 && size + n > maxFrameBytes) {
+      frames.push(encodeMessages(batch));
+      batch = [];
+      size = 0;
+    }
+    batch.push(m);
+    size += n;
+  }
+  if (batch.length > 0) frames.push(encodeMessages(batch));
+  return frames;
+}
+
 export function encodeMessages(msgs: readonly Message[]): Buffer {
   const payloads: Uint8Array[] = [];
   const headers: MessageHeader[] = msgs.map((m) => {

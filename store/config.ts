@@ -18,6 +18,9 @@ A k8ts store member: a Raft-replicated MVCC key-value store (see store/README.md
   --auto-compaction-retention N     keep N revisions of history, compact older (default 10000, 0 = off)
   --request-timeout MS              how long a write waits for commit (default 5000)
   --unsafe-no-fsync                 skip fsync (tests only: loses acknowledged writes on power loss)
+  --unsafe-enable-fault-injection   serve PUT /debug/faults on the peer listener to cut this member
+                                    off from chosen peers (tests only: anyone reaching the peer port
+                                    could partition the member)
   --log-level LEVEL                 fatal|error|warn|info|debug|trace|silent (default info)
   -h, --help                        show this help`;
 
@@ -34,6 +37,7 @@ export interface StoreFlags {
   autoCompactionRetention: number;
   requestTimeoutMs: number;
   fsync: boolean;
+  faultInjection: boolean;
   logLevel: string | undefined;
   help: boolean;
 }
@@ -76,6 +80,7 @@ export function parseStoreFlags(argv: string[]): StoreFlags {
       'auto-compaction-retention': { type: 'string' },
       'request-timeout': { type: 'string' },
       'unsafe-no-fsync': { type: 'boolean' },
+      'unsafe-enable-fault-injection': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -109,6 +114,7 @@ export function parseStoreFlags(argv: string[]): StoreFlags {
     autoCompactionRetention: positiveInt('auto-compaction-retention', values['auto-compaction-retention'], 10_000, 0),
     requestTimeoutMs: positiveInt('request-timeout', values['request-timeout'], 5000),
     fsync: !values['unsafe-no-fsync'],
+    faultInjection: values['unsafe-enable-fault-injection'] ?? false,
     logLevel: values['log-level'],
     help: values.help ?? false,
   };

@@ -7,6 +7,7 @@ import { buildHttp } from './http.js';
 import { ERROR_SHAPE_OPTIONS, installErrorShape } from './http-errors.js';
 import { Member } from './member.js';
 import { Transport } from './transport.js';
+import { PeerFaults } from './peer-faults.js';
 import Fastify from 'fastify';
 import { FlagError, USAGE, clusterId, memberId, parseStoreFlags, type StoreFlags } from './config.js';
 import { randomInt } from 'node:crypto';
@@ -43,6 +44,8 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
       process.exit(1);
     },
   });
+  const faults = flags.faultInjection ? new PeerFaults(peers) : undefined;
+  if (faults) log.warn('fault injection is enabled (--unsafe-enable-fault-injection): for tests only');
   const transport = new Transport({
     selfId: self.id,
     clusterId: cluster,
@@ -52,12 +55,15 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
     onUnreachable: (id) => member.reportUnreachable(id),
     onSnapshotStatus: (id, ok) => member.reportSnapshot(id, ok),
     onPeerLost: (id) => member.peerLost(id),
+    metrics: member.metrics,
+    ...(faults ? { faults } : {}),
   });
   // Peer streams live as long as both members do: no request timeout; closed on shutdown.
   const peerApp = Fastify({ ...ERROR_SHAPE_OPTIONS, logger: false, bodyLimit: 2 * 1024 * 1024, requestTimeout: 0, connectionTimeout: 0, forceCloseConnections: true });
   installErrorShape(peerApp, { bodyLimit: 2 * 1024 * 1024 });
   transport.routes(peerApp, (msgs) => member.receive(msgs));
   member.peerRoutes(peerApp);
+  faults?.routes(peerApp);
   peerApp.get('/healthz', async () => 'ok');
   const clientApp = buildHttp({ service: member, registry: member.metrics.registry });
 

@@ -21,7 +21,7 @@ import { Proposals } from './member/proposals.js';
 import { ReadIndexReads } from './member/read-index.js';
 import { Leases, type LeaderForwarder } from './member/leases.js';
 import { toServiceError } from './member/errors.js';
-import { every } from './member/periodic.js';
+import { every } from './periodic.js';
 
 export interface MemberConfig {
   name: string;
@@ -208,7 +208,9 @@ export class Member implements KvService {
   }
 
   private notServing(): ServiceError | undefined {
-    const fatal = this.loop?.fatal;
+    // The transport may report on peers before start() has built the node.
+    if (!this.loop) return new ServiceError('stopped', 'the member is starting');
+    const fatal = this.loop.fatal;
     if (fatal) return new ServiceError('stopped', `member failed: ${fatal.message}`);
     if (this.stopped) return new ServiceError('stopped', 'the member is shutting down');
     return undefined;

@@ -28,6 +28,8 @@ export class StoreMetrics {
   readonly snapshots = new Counter({ name: 'k8ts_store_snapshots_total', help: 'Snapshots saved by this member.', registers: [this.registry] });
   readonly rejectedPeerMessages = new Counter({ name: 'k8ts_store_peer_messages_rejected_total', help: 'Peer messages rejected by Raft.', labelNames: ['reason'], registers: [this.registry] });
 
+  readonly droppedPeerMessages = new Counter({ name: 'k8ts_store_peer_messages_dropped_total', help: 'Frames of messages to a peer dropped because its stream buffer was full.', labelNames: ['peer'], registers: [this.registry] });
+
   constructor(defaultMetrics = true) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }

@@ -1,6 +1,6 @@
 // Repeating jobs on the injected clock (a FakeClock drives them in tests). Real timers are unref'd:
 // periodic housekeeping must not keep a process alive.
-import type { Clock, TimerHandle } from '../../lib/util/clock.js';
+import type { Clock, TimerHandle } from '../lib/util/clock.js';
 
 /** Runs `fn` every `ms` until the returned function is called. */
 export function every(clock: Clock, ms: number, fn: () => void): () => void {
