@@ -4,11 +4,12 @@
 import { KubeClient, type KubeClientOptions } from './client.js';
 import { loadRestConfig } from './kubeconfig.js';
 
+/** The parsed values of lib/component's clientFlags() (camelCase, as the harness hands them over). */
 export interface ClientFlagValues {
   kubeconfig?: string | undefined;
   master?: string | undefined;
-  'kube-api-qps': number;
-  'kube-api-burst': number;
+  kubeApiQps: number;
+  kubeApiBurst: number;
 }
 
 export function clientFromFlags(component: string, flags: ClientFlagValues, opts: Omit<KubeClientOptions, 'component' | 'config' | 'qps' | 'burst'> = {}): KubeClient {
@@ -16,5 +17,5 @@ export function clientFromFlags(component: string, flags: ClientFlagValues, opts
     ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
     ...(flags.master ? { server: flags.master } : {}),
   });
-  return new KubeClient({ ...opts, component, config, qps: flags['kube-api-qps'], burst: flags['kube-api-burst'] });
+  return new KubeClient({ ...opts, component, config, qps: flags.kubeApiQps, burst: flags.kubeApiBurst });
 }

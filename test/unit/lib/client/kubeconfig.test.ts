@@ -98,10 +98,10 @@ t.test('lookup order: --kubeconfig, then existing KUBECONFIG entries, then ~/.ku
 
 t.test('clientFromFlags: --master wins over the kubeconfig, QPS/burst from the flags', async (t) => {
   const { clientFromFlags } = await import('../../../../lib/client/from-flags.js');
-  const c = clientFromFlags('kube-scheduler', { kubeconfig: a, master: 'http://127.0.0.1:7001,http://127.0.0.1:7002', 'kube-api-qps': 50, 'kube-api-burst': 100 });
+  const c = clientFromFlags('kube-scheduler', { kubeconfig: a, master: 'http://127.0.0.1:7001,http://127.0.0.1:7002', kubeApiQps: 50, kubeApiBurst: 100 });
   t.same(c.rest.servers, ['http://127.0.0.1:7001', 'http://127.0.0.1:7002']);
   t.equal(c.namespace, 'team-a');
   t.equal(c.config.token, 'tok-from-file');
   await c.close();
-  t.throws(() => clientFromFlags('x', { kubeconfig: join(dir, 'missing'), 'kube-api-qps': 1, 'kube-api-burst': 1 }), /no such file/);
+  t.throws(() => clientFromFlags('x', { kubeconfig: join(dir, 'missing'), kubeApiQps: 1, kubeApiBurst: 1 }), /no such file/);
 });
