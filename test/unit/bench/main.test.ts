@@ -11,8 +11,8 @@ t.test('splitArgs: names up to the first flag, the rest passed on', async (t) =>
   for (const [argv, want] of cases) t.same(splitArgs(argv), want, argv.join(' '));
 });
 
-t.test('the registry names the store, wal and mvcc benchmarks', async (t) => {
-  t.same(Object.keys(BENCHMARKS).sort(), ['apiserver', 'mvcc', 'store', 'wal']);
+t.test('the registry names every benchmark', async (t) => {
+  t.same(Object.keys(BENCHMARKS).sort(), ['apiserver', 'client', 'mvcc', 'store', 'wal']);
   for (const e of Object.values(BENCHMARKS)) t.match(e.file, /^\.\/[a-z]+\.js$/);
 });
 
