@@ -47,7 +47,8 @@ export interface WatchDeps {
 /** List used to start a long-poll watch without a resourceVersion. */
 export type ListFn<T> = (signal?: AbortSignal) => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>;
 
-function rvOf(obj: unknown): string | undefined {
+/** An object's metadata.resourceVersion, or undefined when it has none. */
+export function resourceVersionOf(obj: unknown): string | undefined {
   const rv = (obj as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata?.resourceVersion;
   return typeof rv === 'string' && rv !== '' ? rv : undefined;
 }
@@ -105,20 +106,17 @@ export async function* watchEvents<T = KubeObject>(
         });
         first = false;
         backoff.reset();
-        let sawEvent = false;
         for (const ev of body.events ?? []) {
           if (ev.type === 'ERROR') throw errorEvent(ev.object);
-          sawEvent = true;
-          const next = rvOf(ev.object);
+          const next = resourceVersionOf(ev.object);
           if (next) rv = next;
           yield { type: ev.type as WatchEventType, object: ev.object as T };
         }
+        // rv is the last event's revision by now: a newer one means progress with nothing for us.
         const next = body.metadata?.resourceVersion;
         if (next && next !== rv) {
           rv = next;
-          if (!sawEvent || rvOf(body.events?.[body.events.length - 1]?.object) !== next) {
-            yield { type: 'BOOKMARK', object: { metadata: { resourceVersion: next } } as T };
-          }
+          yield { type: 'BOOKMARK', object: { metadata: { resourceVersion: next } } as T };
         }
       } else {
         const res = await deps.rest.stream({
@@ -148,7 +146,7 @@ export async function* watchEvents<T = KubeObject>(
             if (ev.type === 'ERROR') throw errorEvent(ev.object);
             if (!sawEvent) backoff.reset();
             sawEvent = true;
-            const next = rvOf(ev.object);
+            const next = resourceVersionOf(ev.object);
             if (next) rv = next;
             yield { type: ev.type as WatchEventType, object: ev.object as T };
           }

@@ -45,6 +45,10 @@ export class Indexer<T extends ApiObject = KubeObject> {
     }
   }
 
+  hasIndex(name: string): boolean {
+    return this.indexers.has(name);
+  }
+
   get size(): number {
     return this.items.size;
   }

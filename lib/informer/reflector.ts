@@ -6,6 +6,7 @@ import type { Clock } from '../util/clock.js';
 import { Backoff } from '../util/backoff.js';
 import type { Logger } from '../util/logger.js';
 import { isResourceExpired } from '../client/errors.js';
+import { resourceVersionOf } from '../client/watch.js';
 import type { ListWatch } from './list-watch.js';
 
 export interface ReflectorSink<T> {
@@ -34,10 +35,6 @@ export interface ReflectorOptions<T> {
   random?: () => number;
 }
 
-function rvOf(obj: unknown): string | undefined {
-  const rv = (obj as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata?.resourceVersion;
-  return typeof rv === 'string' && rv !== '' ? rv : undefined;
-}
 
 export class Reflector<T> {
   lastSyncResourceVersion = '';
@@ -72,12 +69,12 @@ export class Reflector<T> {
               sink.deleted(ev.object);
               break;
             case 'BOOKMARK': {
-              const rv = rvOf(ev.object);
+              const rv = resourceVersionOf(ev.object);
               if (rv) sink.bookmark(rv);
               break;
             }
           }
-          const rv = rvOf(ev.object);
+          const rv = resourceVersionOf(ev.object);
           if (rv) this.lastSyncResourceVersion = rv;
           this.backoff.reset();
         }

@@ -7,6 +7,7 @@ import type { KubeObject } from '../api/types.js';
 import type { ApiObject } from '../client/client.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { resourceVersionOf } from '../client/watch.js';
 import { Indexer, type IndexFunc } from './indexer.js';
 import { Lister } from './lister.js';
 import type { ListWatch } from './list-watch.js';
@@ -40,9 +41,6 @@ export interface SharedInformerOptions<T> {
   transform?: (obj: T) => T;
 }
 
-function rvOf(obj: ApiObject): string | undefined {
-  return obj.metadata?.resourceVersion;
-}
 
 interface Listener<T> {
   handler: EventHandler<T>;
@@ -88,15 +86,7 @@ export class SharedInformer<T extends ApiObject = KubeObject> {
 
   /** Adds indexes; names already present are kept as they are (several controllers may ask). */
   addIndexers(indexers: Record<string, IndexFunc<T>>): void {
-    const fresh: Record<string, IndexFunc<T>> = {};
-    for (const [name, fn] of Object.entries(indexers)) {
-      try {
-        this.indexer.indexKeys(name, '');
-      } catch {
-        fresh[name] = fn;
-      }
-    }
-    this.indexer.addIndexers(fresh);
+    this.indexer.addIndexers(Object.fromEntries(Object.entries(indexers).filter(([name]) => !this.indexer.hasIndex(name))));
   }
 
   /** Registers a handler; if objects are cached already it gets an add for each of them first. */
@@ -179,7 +169,7 @@ export class SharedInformer<T extends ApiObject = KubeObject> {
           const old = this.indexer.upsert(obj);
           if (old === undefined) this.notify('onAdd', (h) => h.onAdd?.(obj, initial));
           // Unchanged objects are not re-announced after a re-list; the resync period does that.
-          else if (rvOf(old) !== rvOf(obj)) this.notify('onUpdate', (h) => h.onUpdate?.(old, obj));
+          else if (resourceVersionOf(old) !== resourceVersionOf(obj)) this.notify('onUpdate', (h) => h.onUpdate?.(old, obj));
         }
         for (const key of this.indexer.listKeys()) {
           if (seen.has(key)) continue;

@@ -194,3 +194,18 @@ t.test('listers', async (t) => {
   ac.abort();
   await running;
 });
+
+t.test('a metadata-only informer caches apiVersion, kind and metadata, nothing else', async (t) => {
+  const { metadataOnly } = await import('../../../../lib/informer/factory.js');
+  const lw = new ScriptedListWatch();
+  lw.state = [pod('a', '1', { spec: { nodeName: 'n1' }, status: { phase: 'Running' } })];
+  const inf = new SharedInformer<KubeObject>({ name: 'pods', listWatch: lw, clock: new FakeClock(), transform: metadataOnly });
+  const ac = new AbortController();
+  const running = inf.run(ac.signal);
+  await inf.waitForSync();
+  lw.push({ type: 'MODIFIED', object: pod('a', '2', { spec: { nodeName: 'n2' } }) });
+  await flush();
+  t.same(inf.lister.get('default/a'), { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'default', resourceVersion: '2', labels: { app: 'a' } } });
+  ac.abort();
+  await running;
+});
