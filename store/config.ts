@@ -1,28 +1,42 @@
-// Store flags → member configuration. Pure: main.ts does the I/O.
-import { parseArgs } from 'node:util';
+// The store's flags table (lib/component/flags.ts) and the member configuration derived from it.
+// Pure: main.ts does the I/O.
+import { defineFlags, FlagError, HELP_FLAG, parseFlags, type FlagValues } from '../lib/component/index.js';
 
-export const USAGE = `usage: node dist/store/main.js [flags]
+export { FlagError };
 
-A k8ts store member: a Raft-replicated MVCC key-value store (see store/README.md).
+export const DESCRIPTION = 'A k8ts store member: a Raft-replicated MVCC key-value store (see store/README.md).';
 
-  --name NAME                       member name, unique in the cluster (default "default")
-  --data-dir DIR                    where the WAL and snapshots live (default "./<name>.k8ts-store")
-  --listen-client-urls URL          client API listener (default http://127.0.0.1:2379)
-  --listen-peer-urls URL            peer (Raft) listener (default http://127.0.0.1:2380)
-  --initial-cluster LIST            name=peerURL,... of every initial member (default <name>=<peer url>)
-  --initial-cluster-token TOKEN     distinguishes clusters; members of another cluster are rejected
-                                    (default "k8ts-store-cluster")
-  --heartbeat-interval MS           Raft heartbeat interval = tick (default 100)
-  --election-timeout MS             Raft election timeout (default 1000)
-  --snapshot-count N                applied entries between snapshots (default 100000, as etcd)
-  --auto-compaction-retention N     keep N revisions of history, compact older (default 10000, 0 = off)
-  --request-timeout MS              how long a write waits for commit (default 5000)
-  --unsafe-no-fsync                 skip fsync (tests only: loses acknowledged writes on power loss)
-  --unsafe-enable-fault-injection   serve PUT /debug/faults on the peer listener to cut this member
-                                    off from chosen peers (tests only: anyone reaching the peer port
-                                    could partition the member)
-  --log-level LEVEL                 fatal|error|warn|info|debug|trace|silent (default info)
-  -h, --help                        show this help`;
+function httpUrlProblem(v: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return `${JSON.stringify(v)} is not a URL`;
+  }
+  if (u.protocol !== 'http:') return `only http:// URLs are supported, got ${JSON.stringify(v)}`;
+  if (!u.port) return `${JSON.stringify(v)} needs an explicit port`;
+  return undefined;
+}
+
+export const STORE_FLAGS = defineFlags(
+  { name: 'name', type: 'string', default: 'default', help: 'member name, unique in the cluster' },
+  { name: 'data-dir', type: 'string', help: 'where the WAL and snapshots live (default "./<name>.k8ts-store")' },
+  { name: 'listen-client-urls', type: 'string', default: 'http://127.0.0.1:2379', help: 'client API listener; also serves /healthz, /livez, /readyz and /metrics', validate: httpUrlProblem },
+  { name: 'listen-peer-urls', type: 'string', default: 'http://127.0.0.1:2380', help: 'peer (Raft) listener', validate: httpUrlProblem },
+  { name: 'initial-cluster', type: 'string', help: 'name=peerURL,... of every initial member (default <name>=<peer url>)' },
+  { name: 'initial-cluster-token', type: 'string', default: 'k8ts-store-cluster', help: 'distinguishes clusters; members of another cluster are rejected' },
+  { name: 'heartbeat-interval', type: 'int', default: 100, min: 1, help: 'Raft heartbeat interval = tick, in milliseconds' },
+  { name: 'election-timeout', type: 'int', default: 1000, min: 1, help: 'Raft election timeout, in milliseconds' },
+  { name: 'snapshot-count', type: 'int', default: 100_000, min: 1, help: 'applied entries between snapshots (as etcd)' },
+  { name: 'auto-compaction-retention', type: 'int', default: 10_000, min: 0, help: 'keep N revisions of history, compact older (0 = off)' },
+  { name: 'request-timeout', type: 'int', default: 5000, min: 1, help: 'how long a write waits for commit, in milliseconds' },
+  { name: 'unsafe-no-fsync', type: 'bool', help: 'skip fsync (tests only: loses acknowledged writes on power loss)' },
+  {
+    name: 'unsafe-enable-fault-injection',
+    type: 'bool',
+    help: 'serve PUT /debug/faults on the peer listener to cut this member off from chosen peers (tests only: anyone reaching the peer port could partition the member)',
+  },
+);
 
 export interface StoreFlags {
   name: string;
@@ -38,86 +52,50 @@ export interface StoreFlags {
   requestTimeoutMs: number;
   fsync: boolean;
   faultInjection: boolean;
-  logLevel: string | undefined;
-  help: boolean;
 }
 
-export class FlagError extends Error {}
-
-function positiveInt(name: string, v: string | undefined, def: number, min = 1): number {
-  if (v === undefined) return def;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new FlagError(`--${name}: want an integer >= ${min}, got ${JSON.stringify(v)}`);
-  return Number(v);
-}
-
-function httpUrl(name: string, v: string): URL {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    throw new FlagError(`--${name}: ${JSON.stringify(v)} is not a URL`);
-  }
-  if (u.protocol !== 'http:') throw new FlagError(`--${name}: only http:// URLs are supported, got ${JSON.stringify(v)}`);
-  if (!u.port) throw new FlagError(`--${name}: ${JSON.stringify(v)} needs an explicit port`);
-  return u;
-}
-
-export function parseStoreFlags(argv: string[]): StoreFlags {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      name: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'listen-client-urls': { type: 'string' },
-      'listen-peer-urls': { type: 'string' },
-      'initial-cluster': { type: 'string' },
-      'initial-cluster-token': { type: 'string' },
-      'heartbeat-interval': { type: 'string' },
-      'election-timeout': { type: 'string' },
-      'snapshot-count': { type: 'string' },
-      'auto-compaction-retention': { type: 'string' },
-      'request-timeout': { type: 'string' },
-      'unsafe-no-fsync': { type: 'boolean' },
-      'unsafe-enable-fault-injection': { type: 'boolean' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const name = values.name ?? 'default';
-  const clientUrl = httpUrl('listen-client-urls', values['listen-client-urls'] ?? 'http://127.0.0.1:2379');
-  const peerUrl = httpUrl('listen-peer-urls', values['listen-peer-urls'] ?? 'http://127.0.0.1:2380');
-  const clusterText = values['initial-cluster'] ?? `${name}=${peerUrl.origin}`;
+/** The member configuration the flags describe; FlagError for what no single flag can check alone. */
+export function storeConfig(values: FlagValues<typeof STORE_FLAGS>): StoreFlags {
+  const name = values.name;
+  const clientUrl = new URL(values.listenClientUrls);
+  const peerUrl = new URL(values.listenPeerUrls);
+  const clusterText = values.initialCluster ?? `${name}=${peerUrl.origin}`;
   const initialCluster = clusterText.split(',').map((part) => {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new FlagError(`--initial-cluster: want name=url entries, got ${JSON.stringify(part)}`);
-    return { name: part.slice(0, eq).trim(), url: httpUrl('initial-cluster', part.slice(eq + 1).trim()).origin };
+    const url = part.slice(eq + 1).trim();
+    const problem = httpUrlProblem(url);
+    if (problem) throw new FlagError(`--initial-cluster: ${problem}`);
+    return { name: part.slice(0, eq).trim(), url: new URL(url).origin };
   });
   const names = new Set(initialCluster.map((m) => m.name));
   if (names.size !== initialCluster.length) throw new FlagError('--initial-cluster: member names must be unique');
   if (!names.has(name)) throw new FlagError(`--initial-cluster does not list this member (--name ${name})`);
   if (![1, 3, 5].includes(initialCluster.length)) throw new FlagError(`--initial-cluster: clusters of 1, 3 or 5 members are supported, got ${initialCluster.length}`);
-  const heartbeatMs = positiveInt('heartbeat-interval', values['heartbeat-interval'], 100);
-  const electionMs = positiveInt('election-timeout', values['election-timeout'], 1000);
-  if (electionMs < heartbeatMs * 3) throw new FlagError('--election-timeout must be at least 3 × --heartbeat-interval');
+  if (values.electionTimeout < values.heartbeatInterval * 3) throw new FlagError('--election-timeout must be at least 3 × --heartbeat-interval');
+  const token = values.initialClusterToken;
+  const ids = initialCluster.map((m) => memberId(token, m.name));
+  if (new Set(ids).size !== ids.length) throw new FlagError('member ids collide: choose different member names');
   return {
     name,
-    dataDir: values['data-dir'] ?? `./${name}.k8ts-store`,
+    dataDir: values.dataDir ?? `./${name}.k8ts-store`,
     clientUrl,
     peerUrl,
     initialCluster,
-    token: values['initial-cluster-token'] ?? 'k8ts-store-cluster',
-    heartbeatMs,
-    electionMs,
-    snapshotCount: positiveInt('snapshot-count', values['snapshot-count'], 100_000),
-    autoCompactionRetention: positiveInt('auto-compaction-retention', values['auto-compaction-retention'], 10_000, 0),
-    requestTimeoutMs: positiveInt('request-timeout', values['request-timeout'], 5000),
-    fsync: !values['unsafe-no-fsync'],
-    faultInjection: values['unsafe-enable-fault-injection'] ?? false,
-    logLevel: values['log-level'],
-    help: values.help ?? false,
+    token,
+    heartbeatMs: values.heartbeatInterval,
+    electionMs: values.electionTimeout,
+    snapshotCount: values.snapshotCount,
+    autoCompactionRetention: values.autoCompactionRetention,
+    requestTimeoutMs: values.requestTimeout,
+    fsync: !values.unsafeNoFsync,
+    faultInjection: values.unsafeEnableFaultInjection,
   };
+}
+
+/** Flags → configuration in one step (tests; main.ts goes through the harness). */
+export function parseStoreFlags(argv: readonly string[]): StoreFlags {
+  return storeConfig(parseFlags([...STORE_FLAGS, ...HELP_FLAG], argv));
 }
 
 /** FNV-1a, 32 bits: stable member and cluster ids from names, like etcd derives them from URLs. */

@@ -3,6 +3,7 @@
 // routes, requests that arrive while the server closes, and the connection-level errors node's HTTP
 // server answers by itself (request timeout, header overflow, unparseable request).
 import { STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { httpStatusFor } from '../lib/store-client/errors.js';
@@ -42,7 +43,12 @@ export function sendError(reply: FastifyReply, err: unknown, bodyLimit: number):
   if (err instanceof ServiceError) return reply.code(httpStatusFor(err.code)).send(errorBody(err.code, err.message, err.extra));
   const e = err as { statusCode?: number; code?: string; message?: string; validation?: unknown };
   if (e.validation) return reply.code(400).send(errorBody('badRequest', `invalid request: ${e.message}`));
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('requestTooLarge', `request is larger than ${bodyLimit} bytes`));
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // Answer only once the client has finished sending (within bounds): answering mid-upload makes
+    // node close the socket under the client, which sees EPIPE instead of the 413.
+    drainThen(reply.request.raw, () => void reply.code(413).send(errorBody('requestTooLarge', `request is larger than ${bodyLimit} bytes`)));
+    return reply;
+  }
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return reply.code(e.statusCode).send(errorBody('badRequest', e.message ?? 'bad request'));
   reply.log.error({ err }, 'internal error');
   return reply.code(500).send(errorBody('internal', e.message ?? String(err)));
@@ -58,4 +64,28 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(err);
+}
+
+/** How much of an oversized request body is read and discarded before answering, and for how long. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+const DRAIN_LIMIT_MS = 2000;
+
+function drainThen(req: IncomingMessage, answer: () => void): void {
+  if (req.complete || req.destroyed) return answer();
+  let seen = 0;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    req.removeListener('data', onData);
+    answer();
+  };
+  const onData = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DRAIN_LIMIT_BYTES) finish();
+  };
+  const timer = setTimeout(finish, DRAIN_LIMIT_MS);
+  req.on('data', onData).once('end', finish).once('error', finish).once('close', finish);
+  req.resume();
 }

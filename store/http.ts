@@ -27,6 +27,8 @@ const watchSchema = obj({ key: str, rangeEnd: str, prefix: bool, startRevision: 
 export interface HttpOptions {
   service: KvService;
   registry?: Registry;
+  /** Mounts /healthz, /livez, /readyz and /metrics instead of the built-in ones (the process harness's). */
+  ops?: (app: FastifyInstance) => void;
   /** Extra routes (the peer transport) mounted on the same server. */
   extraRoutes?: (app: FastifyInstance) => void;
   logger?: boolean | object;
@@ -100,14 +102,17 @@ export function buildHttp(opts: HttpOptions): FastifyInstance {
   });
 
   app.get('/status', async () => svc.status());
-  app.get('/healthz', async (_req, reply) => reply.type('text/plain').send('ok'));
-  app.get('/readyz', async (_req, reply) => {
-    const r = svc.ready();
-    return reply.code(r.ok ? 200 : 503).type('text/plain').send(r.ok ? 'ok' : `not ready: ${r.reason ?? 'unknown'}`);
-  });
-  if (opts.registry) {
-    const registry = opts.registry;
-    app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  if (opts.ops) opts.ops(app);
+  else {
+    app.get('/healthz', async (_req, reply) => reply.type('text/plain').send('ok'));
+    app.get('/readyz', async (_req, reply) => {
+      const r = svc.ready();
+      return reply.code(r.ok ? 200 : 503).type('text/plain').send(r.ok ? 'ok' : `not ready: ${r.reason ?? 'unknown'}`);
+    });
+    if (opts.registry) {
+      const registry = opts.registry;
+      app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+    }
   }
   opts.extraRoutes?.(app);
   return app;

@@ -1,23 +1,26 @@
-// Store member entry point: flags → wiring → run(signal).
-import { createLogger } from '../lib/util/logger.js';
-import { runMain, untilAborted } from '../lib/util/main.js';
+// Store member entry point on the process harness: flags table → wiring → run(signal).
+import { randomInt } from 'node:crypto';
+import Fastify from 'fastify';
+import { Registry } from 'prom-client';
+import { mountOpsRoutes, runComponent, untilAborted, type ContextOf } from '../lib/component/index.js';
 import { realClock } from '../lib/util/clock.js';
 import { SeededRand } from './raft/rand.js';
 import { buildHttp } from './http.js';
 import { ERROR_SHAPE_OPTIONS, installErrorShape } from './http-errors.js';
 import { Member } from './member.js';
+import { StoreMetrics } from './metrics.js';
 import { Transport } from './transport.js';
 import { PeerFaults } from './peer-faults.js';
-import Fastify from 'fastify';
-import { FlagError, USAGE, clusterId, memberId, parseStoreFlags, type StoreFlags } from './config.js';
-import { randomInt } from 'node:crypto';
+import { DESCRIPTION, STORE_FLAGS, clusterId, memberId, storeConfig } from './config.js';
 
-export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void> {
-  const log = createLogger('store', flags.logLevel !== undefined ? { level: flags.logLevel } : {}).child({ member: flags.name });
+async function run({ flags: values, logger, signal, health, metrics }: ContextOf<typeof STORE_FLAGS>): Promise<void> {
+  const flags = storeConfig(values);
+  const log = logger.child({ member: flags.name });
   const peers = flags.initialCluster.map((m) => ({ id: memberId(flags.token, m.name), name: m.name, url: m.url }));
-  if (new Set(peers.map((p) => p.id)).size !== peers.length) throw new FlagError('member ids collide: choose different member names');
   const self = peers.find((p) => p.name === flags.name)!;
   const cluster = clusterId(flags.token, flags.initialCluster);
+  // The harness's registry already carries the process metrics.
+  const storeMetrics = new StoreMetrics(false);
   const member = new Member({
     name: flags.name,
     id: self.id,
@@ -28,6 +31,7 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
     rand: new SeededRand(randomInt(1, 2 ** 31)),
     random: Math.random,
     logger: log,
+    metrics: storeMetrics,
     tickMs: flags.heartbeatMs,
     electionTicks: Math.round(flags.electionMs / flags.heartbeatMs),
     heartbeatTicks: 1,
@@ -41,8 +45,13 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
     // disk), rather than staying up and serving nothing.
     onFatal: () => {
       log.fatal('exiting: a failed member recovers only by a restart');
+      log.flush();
       process.exit(1);
     },
+  });
+  health.addReadyz('raft', () => {
+    const r = member.ready();
+    if (!r.ok) throw new Error(r.reason ?? 'not ready');
   });
   const faults = flags.faultInjection ? new PeerFaults(peers) : undefined;
   if (faults) log.warn('fault injection is enabled (--unsafe-enable-fault-injection): for tests only');
@@ -65,7 +74,8 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
   member.peerRoutes(peerApp);
   faults?.routes(peerApp);
   peerApp.get('/healthz', async () => 'ok');
-  const clientApp = buildHttp({ service: member, registry: member.metrics.registry });
+  const served = Registry.merge([metrics, storeMetrics.registry]);
+  const clientApp = buildHttp({ service: member, ops: (app) => mountOpsRoutes(app, { health, metrics: served }) });
 
   await member.start(transport);
   await peerApp.listen({ host: flags.peerUrl.hostname, port: Number(flags.peerUrl.port) });
@@ -73,7 +83,6 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
   log.info({ id: member.memberIdHex, cluster, client: flags.clientUrl.origin, peer: flags.peerUrl.origin, dataDir: flags.dataDir }, 'store member serving');
 
   await untilAborted(signal);
-  log.info('shutting down');
   // The member goes first: it ends watch streams and answers pending requests. A server's close()
   // waits for every open response, and a watch response never ends by itself.
   const graceful = (async () => {
@@ -86,12 +95,13 @@ export async function run(flags: StoreFlags, signal: AbortSignal): Promise<void>
   log.warn({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed: closing every connection');
   clientApp.server.closeAllConnections();
   peerApp.server.closeAllConnections();
-  if (await finishesWithin(graceful, 1000)) return;
-  log.error('shutdown did not finish: exiting anyway');
-  process.exit(1);
+  await graceful;
 }
 
-/** How long a SIGTERM'ed member waits for requests and streams to end before it cuts connections. */
+/**
+ * How long a SIGTERM'ed member waits for requests and streams to end before it cuts connections;
+ * the harness's --shutdown-timeout (default 10 s) bounds the whole shutdown after that.
+ */
 const SHUTDOWN_DEADLINE_MS = 5000;
 
 function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
@@ -100,4 +110,4 @@ function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   return Promise.race([work.then(() => true), deadline]).finally(() => clearTimeout(timer));
 }
 
-await runMain({ name: 'store', usage: USAGE, parse: parseStoreFlags, run });
+await runComponent({ name: 'store', description: DESCRIPTION, flags: STORE_FLAGS, ops: 'mounted', check: (f) => void storeConfig(f), run });

@@ -46,6 +46,8 @@ export interface ComponentDefinition<T extends readonly FlagSpec[]> extends Comm
    * 'mounted': the component serves them on its own server through ctx.mountOps.
    */
   ops: 'own' | 'mounted';
+  /** Checks flags against each other; a FlagError it throws is a bad command line (exit 2 with the usage). */
+  check?(flags: ComponentFlags<T>): void;
   run(ctx: ContextOf<T>): Promise<void>;
 }
 
@@ -85,7 +87,15 @@ export function parseCommand<const T extends readonly FlagSpec[]>(cmd: CommandDe
 
 /** A component's command line: its flags plus the base flags. */
 export function parseCommandLine<T extends readonly FlagSpec[]>(def: ComponentDefinition<T>, argv: readonly string[]): CommandLine<ComponentFlags<T>> {
-  return parseCommand({ ...def, flags: [...def.flags, ...BASE_FLAGS] }, argv) as CommandLine<ComponentFlags<T>>;
+  const cl = parseCommand({ ...def, flags: [...def.flags, ...BASE_FLAGS] }, argv) as CommandLine<ComponentFlags<T>>;
+  if (cl.kind !== 'run' || !def.check) return cl;
+  try {
+    def.check(cl.flags);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    return { kind: 'badFlags', message: err.message, usage: helpOf({ ...def, flags: [...def.flags, ...BASE_FLAGS] }) };
+  }
+  return cl;
 }
 
 /** Runs a component as this process's main: never returns normally, it exits with a code above. */

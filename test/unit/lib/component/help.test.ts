@@ -1,6 +1,6 @@
 import t from 'tap';
 import { clientFlags, opsFlags, type ClientFlags } from '../../../../lib/component/common-flags.js';
-import { defineFlags } from '../../../../lib/component/flags.js';
+import { defineFlags, FlagError } from '../../../../lib/component/flags.js';
 import { parseCommandLine, type ComponentDefinition } from '../../../../lib/component/run.js';
 
 const FLAGS = defineFlags(
@@ -55,6 +55,20 @@ t.test('parseCommandLine: help (even next to bad flags), bad flags with usage, t
     t.equal(ok.flags.logLevel, 'debug');
     t.equal(ok.flags.shutdownTimeout, 10_000);
   }
+});
+
+t.test('check(): flags judged together are bad flags with the usage; other errors propagate', async (t) => {
+  const checked: ComponentDefinition<typeof FLAGS> = {
+    ...DEF,
+    check: (f) => {
+      if (f.nodeName === 'boom') throw new Error('a bug, not a flag');
+      if (f.nodeName === undefined && f.port === 0) throw new FlagError('--port 0 needs --node-name');
+    },
+  };
+  t.match(parseCommandLine(checked, ['--port', '0']), { kind: 'badFlags', message: '--port 0 needs --node-name', usage: /^usage: / });
+  t.equal(parseCommandLine(checked, ['--port', '0', '--node-name', 'n']).kind, 'run');
+  t.equal(parseCommandLine(checked, ['--port', '0', '-h']).kind, 'help');
+  t.throws(() => parseCommandLine(checked, ['--node-name', 'boom']), /a bug/);
 });
 
 t.test('ClientFlags is the shape clientFlags() parse to (what lib/client reads)', async (t) => {
