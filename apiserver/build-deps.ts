@@ -58,7 +58,7 @@ export function buildApiDeps(opts: ApiDepsOptions): ApiWiring {
     storeFor,
     cacheFor: (res) => caches.cacheFor(res),
     strategyFor,
-    admission: createAdmission({ kv, storeFor, serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12', nodePortRange: opts.nodePortRange ?? { min: 30000, max: 32767 } }),
+    admission: createAdmission({ kv, storeFor, serviceCIDR: opts.serviceCIDR ?? '127.96.0.0/16', nodePortRange: opts.nodePortRange ?? { min: 30000, max: 32767 } }),
     clock,
     newUid: randomUUID,
     random: Math.random,

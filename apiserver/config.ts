@@ -32,7 +32,7 @@ function serviceCIDRProblem(cidr: string): string | undefined {
 
 export const API_FLAGS = defineFlags(
   { name: 'store-endpoints', type: 'list', default: ['http://127.0.0.1:2379'], help: 'store client URLs, comma-separated', validate: storeEndpointProblem },
-  { name: 'service-cluster-ip-range', type: 'string', default: '10.96.0.0/12', help: 'CIDR the ClusterIPs of Services come from', validate: serviceCIDRProblem },
+  { name: 'service-cluster-ip-range', type: 'string', default: '127.96.0.0/16', help: 'CIDR the ClusterIPs of Services come from (inside loopback: mock-mode Service addresses never leave this machine)', validate: serviceCIDRProblem },
   {
     name: 'service-node-port-range',
     type: 'string',

@@ -27,7 +27,7 @@ export async function buildTestApiServer(opts: { clock?: Clock; kv?: MvccKv; wat
     ...(opts.watchWindow ? { watchWindow: opts.watchWindow } : {}),
   });
   const deps = wiring.deps;
-  await bootstrapOnce(deps, '10.96.0.1');
+  await bootstrapOnce(deps, '127.96.0.1');
   const app = buildApiServer(deps);
   await app.ready();
   return {

@@ -89,7 +89,7 @@ t.test('the real kubectl works against k8ts', async (t) => {
     t.match(pods.stdout, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/m);
     t.match(pods.stdout, /^solo\s+0\/1\s+Pending\s+0\s+\S+\s+<none>\s+<none>\s+<none>\s+<none>$/m);
     const svc = await k('get', 'svc', 'web');
-    t.match(svc.stdout, /^web\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+$/m);
+    t.match(svc.stdout, /^web\s+ClusterIP\s+127\.96\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+$/m);
     const yaml = await k('get', 'configmap', 'web-config', '-o', 'yaml');
     t.match(yaml.stdout, /greeting: hello/);
     t.match(yaml.stdout, /resourceVersion: "\d+"/);
@@ -194,7 +194,7 @@ t.test('the real kubectl works against k8ts', async (t) => {
     t.equal(dep.spec.template.spec.containers[0].image, 'nginx:1.27');
     const svc = JSON.parse((await k('get', 'svc', 'gsvc', '-n', 'gen', '-o', 'json')).stdout);
     t.equal(svc.spec.ports[0].targetPort, 8080);
-    t.match(svc.spec.clusterIP, /^10\./);
+    t.match(svc.spec.clusterIP, /^127\.96\./);
   });
 
   await t.test('delete -f', async (t) => {
