@@ -1,25 +1,10 @@
 import t from 'tap';
-import type { ConfigMap, Pod, Secret, Service } from '../../../../lib/api/types.js';
+import type { Pod, Service } from '../../../../lib/api/types.js';
 import { expand, lookupIn } from '../../../../kubelet/env/expansion.js';
 import { serviceEnvMap } from '../../../../kubelet/env/service-env.js';
 import { KubeletContainerEnvironment } from '../../../../kubelet/env/container-env.js';
-import { ObjectNotFoundError, type ObjectSource } from '../../../../kubelet/env/sources.js';
+import { mapSource } from './map-source.js';
 import { ContainerConfigError } from '../../../../kubelet/pod-deps.js';
-
-function mapSource(objs: { configMaps?: ConfigMap[]; secrets?: Secret[]; services?: Service[] }): ObjectSource {
-  const find = <T extends { metadata?: { namespace?: string; name?: string } }>(list: T[] | undefined, kind: string, ns: string, name: string): T => {
-    const o = list?.find((x) => x.metadata?.namespace === ns && x.metadata?.name === name);
-    if (!o) throw new ObjectNotFoundError(kind, name);
-    return o;
-  };
-  return {
-    getConfigMap: async (ns, name) => find(objs.configMaps, 'configmap', ns, name),
-    getSecret: async (ns, name) => find(objs.secrets, 'secret', ns, name),
-    getPersistentVolumeClaim: async (_ns, name) => { throw new ObjectNotFoundError('persistentvolumeclaim', name); },
-    getPersistentVolume: async (name) => { throw new ObjectNotFoundError('persistentvolume', name); },
-    listServices: async () => objs.services ?? [],
-  };
-}
 
 const svc = (ns: string, name: string, ip: string, ports: Array<{ port: number; name?: string; protocol?: string }>): Service =>
   ({ metadata: { namespace: ns, name }, spec: { clusterIP: ip, ports } }) as Service;
