@@ -1,4 +1,5 @@
 // Test helpers for the prober and lifecycle tests: a fake runtime that answers ExecSync from a
+import net, { type AddressInfo } from 'node:net';
 // script, a pod builder, an event sink, and a promise that resolves on the n-th probe round.
 import type { Container, Pod } from '../../../../lib/api/types.js';
 import type { ExecSyncResult } from '../../../../kubelet/runtime/types.js';
@@ -77,4 +78,13 @@ export class RoundCounter {
       this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
+}
+
+/** A loopback port nothing listens on (bound once, then released), for "connection refused". */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
