@@ -103,6 +103,8 @@ export class RuntimeManager {
     for (const c of actions.initContainersToStart) {
       // A plain init container runs alone; a sidecar that fails to start holds back what follows.
       if (!(await start(c)) || !isSidecar(c)) break;
+      // The next in line can be looked at once this one counts as started: sync again now.
+      requeueWithin(result, 0);
     }
     for (const c of actions.containersToStart) await start(c);
     return result;

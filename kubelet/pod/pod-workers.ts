@@ -200,7 +200,9 @@ export class PodWorkers {
           return;
         }
         const resync = this.opts.resyncIntervalMs ?? 60_000;
-        this.schedule(w, Math.min(resync, out.requeueAfterMs ?? resync));
+        // 0: more to do right away (the next sidecar in line).
+        if (out.requeueAfterMs !== undefined && out.requeueAfterMs <= 0) w.pending = true;
+        else this.schedule(w, Math.min(resync, out.requeueAfterMs ?? resync));
         return;
       }
       if (w.state === 'terminating') {

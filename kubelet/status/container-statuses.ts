@@ -102,8 +102,8 @@ export function convertContainerStatuses(input: ConvertInput, specs: readonly Co
         status.started = input.probes.started(uid, spec.name, latest.id);
         status.ready = status.started && input.probes.ready(uid, spec.name, latest.id);
       }
-      // A finished init container counts as ready, as upstream reports it.
-      if (isInit && !isSidecar(spec) && latest.state === 'exited' && latest.exitCode === 0) status.ready = true;
+      // A plain init container is ready only once it finished successfully, as upstream reports it.
+      if (isInit && !isSidecar(spec)) status.ready = latest.state === 'exited' && latest.exitCode === 0;
     } else if (old?.state?.running) {
       // The runtime lost a container that was running (runtime restart): say so, as upstream does.
       status.lastState = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' } };
