@@ -7,7 +7,9 @@
 //     once an event with resourceVersion >= RV was handled; ms counted from the last SIGCONT
 //     (the benchmark stops the probe while it writes), CPU and events since "mark".
 //
-//   node dist/bench/lib/informer-probe.js k8ts|client-node SERVER NAMESPACE
+//   node dist/bench/lib/informer-probe.js k8ts|k8ts-stream|client-node SERVER NAMESPACE
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import * as k8s from '@kubernetes/client-node';
@@ -37,6 +39,7 @@ function check(): void {
     waiting = undefined;
     const cpu = process.cpuUsage(cpuMark);
     out({ caughtUpMs: performance.now() - resumedAt, cpuMs: (cpu.user + cpu.system) / 1000, events });
+    void stopProfile();
   }
 }
 
@@ -46,9 +49,9 @@ function rss(): number {
 }
 
 const start = performance.now();
-if (impl === 'k8ts') {
+if (impl === 'k8ts' || impl === 'k8ts-stream') {
   const client = new KubeClient({ component: 'bench-informer', config: { servers: [server], namespace }, qps: -1 });
-  const factory = new SharedInformerFactory(client, { timeoutSeconds: 30 });
+  const factory = new SharedInformerFactory(client, { timeoutSeconds: 30, ...(impl === 'k8ts-stream' ? { mode: 'stream' as const } : {}) });
   const inf = factory.informerFor('pods', { namespace });
   inf.addEventHandler({ onAdd: (o) => seen(o), onUpdate: (_o, n) => seen(n), onDelete: () => events++ });
   factory.start(new AbortController().signal);
@@ -77,6 +80,7 @@ events = 0;
 createInterface({ input: process.stdin }).on('line', (line) => {
   const cmd = line.trim();
   if (cmd === 'mark') {
+    void startProfile();
     cpuMark = process.cpuUsage();
     events = 0;
     out({ marked: true });
@@ -87,3 +91,21 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   waiting = { rv: Number(m[1]) };
   check();
 }).on('close', () => process.exit(0));
+
+// BENCH_PROBE_CPU_PROF=DIR: a CPU profile of just the measured stretch (mark → caught up).
+const profileDir = process.env['BENCH_PROBE_CPU_PROF'];
+let session: Session | undefined;
+async function startProfile(): Promise<void> {
+  if (!profileDir) return;
+  session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+}
+async function stopProfile(): Promise<void> {
+  if (!session) return;
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(`${profileDir}/${impl}-catch-up.cpuprofile`, JSON.stringify(profile));
+  session.disconnect();
+  session = undefined;
+}

@@ -128,14 +128,17 @@ export async function* watchEvents<T = KubeObject>(
           timeoutMs: 0,
         });
         first = false;
+        // A decoder that keeps a multi-byte character split across chunks whole.
+        const decoder = new TextDecoder('utf-8');
         let buffered = '';
         let sawEvent = false;
         for await (const chunk of res.body) {
-          buffered += Buffer.from(chunk).toString('utf8');
+          buffered += decoder.decode(chunk, { stream: true });
+          let start = 0;
           let nl: number;
-          while ((nl = buffered.indexOf('\n')) >= 0) {
-            const line = buffered.slice(0, nl).trim();
-            buffered = buffered.slice(nl + 1);
+          while ((nl = buffered.indexOf('\n', start)) >= 0) {
+            const line = buffered.slice(start, nl).trim();
+            start = nl + 1;
             if (line === '') continue;
             let ev: { type?: string; object?: unknown };
             try {
@@ -150,6 +153,7 @@ export async function* watchEvents<T = KubeObject>(
             if (next) rv = next;
             yield { type: ev.type as WatchEventType, object: ev.object as T };
           }
+          buffered = buffered.slice(start);
         }
       }
       if (!resume) return;

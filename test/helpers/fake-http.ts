@@ -9,7 +9,7 @@ export interface Recorded extends HttpRequest {
 
 export type Answer =
   | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { status: number; chunks: AsyncIterable<string> | string[]; headers?: Record<string, string> };
+  | { status: number; chunks: AsyncIterable<string | Uint8Array> | (string | Uint8Array)[]; headers?: Record<string, string> };
 
 export type Handler = (req: Recorded, n: number) => Answer | Promise<Answer>;
 
@@ -28,9 +28,9 @@ export class FakeTransport implements HttpTransport {
       const chunks = a.chunks;
       const signal = req.signal;
       async function* body(): AsyncGenerator<Uint8Array> {
-        for await (const c of chunks as AsyncIterable<string>) {
+        for await (const c of chunks as AsyncIterable<string | Uint8Array>) {
           if (signal?.aborted) throw signal.reason;
-          yield Buffer.from(c);
+          yield typeof c === 'string' ? Buffer.from(c) : c;
         }
       }
       return { statusCode: a.status, headers, body: body() };

@@ -73,6 +73,13 @@ t.test('stream: events split across chunks, resume from the last revision after 
   t.match(transport.requests[0]!.path, /allowWatchBookmarks=true/);
 });
 
+t.test('stream: a character split across chunks arrives whole', async (t) => {
+  const line = Buffer.from(`${JSON.stringify({ type: 'ADDED', object: { ...pod('café-日本', '9') } })}\n`);
+  const cut = line.indexOf(Buffer.from('日')) + 1; // inside the three bytes of 日
+  const { clock, pods } = setup(() => ({ status: 200, chunks: [line.subarray(0, cut), line.subarray(cut)] }));
+  t.same(await take(clock, pods.watch({ mode: 'stream', resourceVersion: '1' }), 1), ['ADDED café-日本@9']);
+});
+
 t.test('stream: a line that is not JSON is an error the watch resumes from', async (t) => {
   const { clock, transport, pods } = setup((_r, n) => (n === 0 ? { status: 200, chunks: ['garbage\n'] } : { status: 200, chunks: [`${JSON.stringify({ type: 'ADDED', object: pod('z', '9') })}\n`] }));
   const it = pods.watch({ mode: 'stream', resourceVersion: '1' });
