@@ -105,7 +105,7 @@ export async function httpGet(req: HttpGetRequest, opts: HttpGetOptions): Promis
     opts.signal?.removeEventListener('abort', onAbort);
   }
 
-  async function readAtMost(body: Dispatcher.ResponseData["body"]): Promise<string> {
+  async function readAtMost(body: Dispatcher.ResponseData['body']): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
@@ -144,9 +144,10 @@ function transportCause(err: unknown, target: URL, why: 'timeout' | 'canceled' |
 
 function errnoOf(err: unknown): string | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  if (typeof e?.code === 'string' && e.code !== 'UND_ERR_SOCKET') return e.code;
-  if (typeof e?.cause?.code === 'string') return e.cause.code;
-  return typeof e?.code === 'string' ? e.code : undefined;
+  const own = typeof e?.code === 'string' ? e.code : undefined;
+  const cause = typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  // undici wraps socket failures in UND_ERR_SOCKET; the cause names the errno.
+  return own === 'UND_ERR_SOCKET' ? (cause ?? own) : (own ?? cause);
 }
 
 function errorText(err: unknown): string {

@@ -67,7 +67,7 @@ export class Prober {
   private async runOnce(spec: Probe, pod: Pod, container: Container, containerID: string): Promise<ProbeOutcome> {
     const { clock } = this.deps;
     const timeoutSeconds = spec.timeoutSeconds || 1;
-    const podIP = pod.status?.podIP ?? pod.status?.podIPs?.[0]?.ip ?? '';
+    const podIP = podIPOf(pod);
     try {
       if (spec.exec) {
         const command = expandCommandOnlyStatic(spec.exec.command ?? [], container.env);
@@ -110,4 +110,13 @@ export function containerFieldPath(pod: Pod, container: Container): string {
 // be probed over the network, and says so rather than dialling an empty host.
 function noPodIP(): ProbeOutcome {
   return { result: 'unknown', output: '', error: 'the pod has no IP yet' };
+}
+
+export function podIPOf(pod: Pod): string {
+  return pod.status?.podIP || pod.status?.podIPs?.[0]?.ip || '';
+}
+
+/** Whether the probe dials the pod IP (so cannot run before the pod status carries one). */
+export function dialsPodIP(spec: Probe): boolean {
+  return Boolean((spec.httpGet && !spec.httpGet.host) || (spec.tcpSocket && !spec.tcpSocket.host) || spec.grpc);
 }

@@ -8,7 +8,7 @@ import type { TimerHandle } from '../../lib/util/clock.js';
 import type { Logger } from '../../lib/util/logger.js';
 import type { ProbeResult, ProbeType } from '../pod-deps.js';
 import type { ProbeLabels } from './metrics.js';
-import { PROBE_TYPE_NAMES } from './prober.js';
+import { PROBE_TYPE_NAMES, dialsPodIP, podIPOf } from './prober.js';
 import type { ManagerForWorkers } from './manager.js';
 
 // readiness starts false, liveness true (a container is alive until proven otherwise), startup unknown.
@@ -115,7 +115,7 @@ export class ProbeWorker {
     }
     if (this.triggered) {
       this.triggered = false;
-      this.timer = clock.setTimeout(() => void this.runOnce(false), 0);
+      void this.runOnce(false);
     } else {
       // A ticker keeps its phase; ticks missed while a slow probe ran collapse into one.
       if (this.nextTickAt <= clock.now()) this.nextTickAt = clock.now();
@@ -159,6 +159,9 @@ export class ProbeWorker {
 
     const started = this.manager.started(this.podUID, this.container.name, this.containerID);
     if (started ? this.type === 'startup' : this.type !== 'startup') return true;
+
+    // Upstream waits while the status manager has no status for the pod; here, while it has no IP.
+    if (dialsPodIP(this.spec) && !podIPOf(state.pod)) return true;
 
     const verdict = await this.manager.prober.probe(this.type, this.spec, state.pod, this.container, this.containerID);
     if (this.stopped) return true;

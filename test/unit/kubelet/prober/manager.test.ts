@@ -248,3 +248,14 @@ t.test('prober_probe_total counts results per worker and is dropped with the pod
   t.same(await series(), [], 'series removed with the worker');
   await env.manager.close();
 });
+
+t.test('network probes wait for the pod IP instead of dialling nowhere', async (t) => {
+  const env = setup();
+  const pod = makePod([app({ readinessProbe: { tcpSocket: { port: 1 }, periodSeconds: 10 } })], { podIP: '' });
+  env.manager.addPod(pod);
+  env.manager.updatePod(pod, running('c1', START));
+  await step(env, 0, 1);
+  t.same(env.sink.events, [], 'no event while the status has no IP');
+  t.same(env.updates.map((u) => u.result), ['failure'], 'and not ready');
+  await env.manager.close();
+});
