@@ -2,11 +2,18 @@
 // /api/v1, /apis/{g}/{v}) and aggregated (apidiscovery.k8s.io/v2 and v2beta1 on /api and /apis,
 // which needs that exact Content-Type and a responseKind on every resource). All derived from the
 // resource registry, plus /version and the /openapi/v3 index kubectl checks before it validates.
-import { apiGroups, isPreferredVersion, resourcesInGroupVersion as allInGroupVersion, type ResourceInfo } from '../lib/api/registry.js';
+import { apiGroups as registryGroups, isPreferredVersion, resourcesInGroupVersion as allInGroupVersion, type ApiGroupInfo, type ResourceInfo } from '../lib/api/registry.js';
+import { METRICS_GROUP, METRICS_RESOURCES, METRICS_VERSION } from './kubelet-bridge/metrics-api.js';
 
-/** Served resources of a group/version: preferred versions only (see request-path.ts). */
+/** Served resources of a group/version: preferred versions only (see request-path.ts), plus metrics.k8s.io. */
 function resourcesInGroupVersion(group: string, version: string): ResourceInfo[] {
+  if (group === METRICS_GROUP) return version === METRICS_VERSION ? [...METRICS_RESOURCES] : [];
   return allInGroupVersion(group, version).filter(isPreferredVersion);
+}
+
+/** The registry's groups and metrics.k8s.io (served from the kubelets, as an aggregated API would be). */
+function apiGroups(): ApiGroupInfo[] {
+  return [...registryGroups(), { name: METRICS_GROUP, versions: [METRICS_VERSION], preferredVersion: METRICS_VERSION }];
 }
 
 export const VERSION_INFO = Object.freeze({

@@ -23,6 +23,7 @@ import { q, type RequestInfo } from './request.js';
 import { ApiError } from '../lib/api/errors.js';
 import { longPoll, streamWatch } from './watch-http.js';
 import { mountOpsRoutes } from '../lib/component/ops-routes.js';
+import { mountKubeletBridges } from './kubelet-bridge/routes.js';
 
 function verbOf(method: string, named: boolean, watch: boolean): string {
   switch (method) {
@@ -161,6 +162,8 @@ export function buildApiServer(deps: ApiDeps): FastifyInstance {
       if (!watch) deps.metrics.latency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     }
   };
+  // pods/log, pods/exec, pods/attach, nodes/proxy and metrics.k8s.io: relayed to kubelets.
+  mountKubeletBridges(app, deps, (reply, err) => sendStatus(reply, toStatus(err, deps)));
   for (const prefix of ['/api/*', '/apis/*']) {
     app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: prefix, handler });
   }
