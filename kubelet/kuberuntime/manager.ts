@@ -286,6 +286,6 @@ export function nextRestartCount(input: Pick<SyncInput, 'status' | 'apiStatus'>,
   const latest = latestContainer(input.status, name);
   if (latest) return latest.restartCount + 1;
   const old: ContainerStatus | undefined = [...(input.apiStatus.containerStatuses ?? []), ...(input.apiStatus.initContainerStatuses ?? [])].find((s) => s.name === name);
-  if (old && (old.containerID || old.state?.running || old.state?.terminated)) return (old.restartCount ?? 0) + 1;
+  if (old && (old.containerID || old.state?.running || old.state?.terminated || old.lastState?.terminated)) return (old.restartCount ?? 0) + 1;
   return old?.restartCount ?? 0;
 }
