@@ -14,7 +14,7 @@ export const CONFIG_MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 export const CONFIG_SEEN_ANNOTATION = 'kubernetes.io/config.seen';
 
 /** JSON with sorted keys, so the hash depends on content, not on key order in the file. */
-function canonicalJSON(v: unknown): string {
+export function canonicalJSON(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJSON).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;

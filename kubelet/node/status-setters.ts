@@ -5,6 +5,7 @@ import type { Node, NodeCondition } from '../../lib/api/types.js';
 import type { Image, RuntimeCondition } from '../runtime/types.js';
 import type { MachineInfo } from './machine-info.js';
 import type { ResourceList } from './resources.js';
+import { canonicalJSON } from '../config/static-pod.js';
 
 export const KUBELET_VERSION = 'v1.32.0';
 export const MAX_NAMES_PER_IMAGE = 5;
@@ -129,10 +130,4 @@ export function statusChanged(a: Status | undefined, b: Status | undefined): boo
     conditions: [...(st?.conditions ?? [])].map(({ lastHeartbeatTime: _h, ...rest }) => rest).sort((x, y) => x.type.localeCompare(y.type)),
   });
   return canonicalJSON(strip(a)) !== canonicalJSON(strip(b));
-}
-
-function canonicalJSON(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJSON).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJSON((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v);
 }
