@@ -2,8 +2,9 @@
 // (connections included) when the process exits, and name resolution through the container's
 // files. Bind errors read like Go's (`listen tcp 127.244.1.5:80: bind: address already in use`)
 // and keep Node's code (EADDRINUSE, EACCES) for programs that branch on it.
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { readBody } from '../http-body.js';
 import type { HttpHandler, NetworkAccess } from './process.js';
 import type { HttpRequestDetail } from './images/types.js';
 import type { ContainerResolver } from './resolver.js';
@@ -34,22 +35,6 @@ export function listenOn(server: HttpServer | TcpServer, ip: string, port: numbe
   });
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 export class ProcessNetwork implements NetworkAccess {
   private readonly closers = new Set<() => void>();
   private closed = false;
@@ -75,7 +60,7 @@ export class ProcessNetwork implements NetworkAccess {
   async listenHttp(port: number, handler: HttpHandler): Promise<void> {
     const server = createHttpServer(async (req, res) => {
       try {
-        const body = await readBody(req);
+        const body = await readBody(req, MAX_BODY);
         const info: HttpRequestDetail = {
           method: req.method ?? 'GET',
           url: req.url ?? '/',
