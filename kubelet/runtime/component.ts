@@ -79,6 +79,11 @@ export async function runRuntime({ flags, logger, signal, health, metrics }: Con
     logger,
   });
   registerMetrics(metrics, runtime);
+  // Containers are programs in this process: one that throws from a stray callback must not take
+  // every other container down with the runtime. It is logged; its own process carries on or not.
+  const contain = (err: unknown) => logger.error({ err }, 'a container program failed outside its process');
+  process.on('unhandledRejection', contain);
+  process.on('uncaughtException', contain);
   mkdirSync(dirname(flags.socket), { recursive: true });
   const served = await serveRuntime(runtime, flags.socket, logger);
   health.addReadyz('socket', () => {

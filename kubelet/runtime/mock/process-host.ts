@@ -118,6 +118,7 @@ export class HostedProcess {
   private finish(code: number): void {
     if (this.code !== null) return;
     this.code = code;
+    // `killed` fires on every exit, so timers and sockets a program left behind stop with it.
     this.abort.abort(new Error('process exited'));
     this.net.closeAll();
     for (const child of this.children) child.kill();
