@@ -62,10 +62,10 @@ export function containerLogsHandler(deps: KubeletServerDeps) {
       if (!started) {
         started = true;
         raw.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'transfer-encoding': 'chunked' });
-        // Flush the headers at once: a follow may wait long for its first line.
       }
       await write(chunk);
     };
+    // A follow may wait long for its first line: answer and flush the headers at once.
     if (opts.follow) {
       raw.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'transfer-encoding': 'chunked' });
       raw.flushHeaders();

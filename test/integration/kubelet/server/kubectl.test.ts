@@ -157,6 +157,13 @@ t.test('real kubectl: logs, exec and top through the apiserver and the kubelet s
     t.equal(err.stderr, 'oops\n');
   });
 
+  await t.test('kubectl attach -i', async (t) => {
+    // The fake runtime's attach echoes stdin, as a `cat` as the container's process would.
+    const r = await kubectl(['attach', '-i', 'web'], 'to the main process\n');
+    t.equal(r.code, 0, r.stderr);
+    t.equal(r.stdout, 'to the main process\n');
+  });
+
   await t.test('kubectl exec into a container that is not running', async (t) => {
     container.state = 'CONTAINER_EXITED';
     t.teardown(() => void (container.state = 'CONTAINER_RUNNING'));
