@@ -272,7 +272,8 @@ export class Kubelet {
     this.statusManager.setPodStatus(pod, after);
     const running = new Map<string, { containerID: string; startedAtMs: number }>();
     for (const c of runtime.containers) if (c.state === 'running' && !running.has(c.name)) running.set(c.name, { containerID: c.id, startedAtMs: c.startedAtMs });
-    this.opts.probes.updatePod(pod, running);
+    // Network probes reach the pod at the IP the status now carries, not the API pod's (none yet).
+    this.opts.probes.updatePod({ ...pod, status: after }, running);
     const terminal = after.phase === 'Succeeded' || after.phase === 'Failed';
     return { terminal, ...(result.requeueAfterMs !== undefined ? { requeueAfterMs: result.requeueAfterMs } : result.error ? { requeueAfterMs: 10_000 } : {}) };
   }

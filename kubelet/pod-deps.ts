@@ -27,6 +27,8 @@ export class VolumeMountError extends Error {
 export interface PodVolumes {
   /** Sets up every volume of the pod (idempotent; refreshes configMap/secret contents). */
   mountPod(pod: Pod): Promise<void>;
+  /** Writes the pod's managed /etc/hosts once its sandbox has IPs (before its containers are created). */
+  writeEtcHosts(pod: Pod, podIPs: readonly string[]): Promise<void>;
   /** The runtime mounts of one container (its volumeMounts incl. subPath, plus /etc/hosts). */
   containerMounts(pod: Pod, container: Container): Mount[];
   /** Removes the pod's volumes once it is terminated. */

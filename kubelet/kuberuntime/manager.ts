@@ -83,6 +83,7 @@ export class RuntimeManager {
         sandboxId = await this.deps.runtime.runPodSandbox(sandboxConfig);
         const s = await this.deps.runtime.podSandboxStatus(sandboxId);
         ips = s.ip ? [s.ip, ...s.additionalIps] : [];
+        await this.deps.volumes.writeEtcHosts(pod, ips);
       } catch (err) {
         const message = `Failed to create pod sandbox: ${(err as Error).message}`;
         this.event(pod, 'Warning', 'FailedCreatePodSandBox', message);
@@ -169,7 +170,8 @@ export class RuntimeManager {
     this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
     const postStart = c.lifecycle?.postStart;
     if (postStart) {
-      const r = await this.deps.lifecycle.run(pod, c, id, postStart);
+      // Hooks reach the pod at its IP, which the API pod may not carry yet on its first sync.
+      const r = await this.deps.lifecycle.run(withPodIPs(pod, ips), c, id, postStart);
       if (!r.ok) {
         this.event(pod, 'Warning', 'FailedPostStartHook', r.message, c.name);
         const self = await runtime.containerStatus(id).catch(() => undefined);
@@ -288,4 +290,10 @@ export function nextRestartCount(input: Pick<SyncInput, 'status' | 'apiStatus'>,
   const old: ContainerStatus | undefined = [...(input.apiStatus.containerStatuses ?? []), ...(input.apiStatus.initContainerStatuses ?? [])].find((s) => s.name === name);
   if (old && (old.containerID || old.state?.running || old.state?.terminated || old.lastState?.terminated)) return (old.restartCount ?? 0) + 1;
   return old?.restartCount ?? 0;
+}
+
+/** The pod as hooks and probes need it: with the sandbox's IPs in its status. */
+export function withPodIPs(pod: Pod, ips: readonly string[]): Pod {
+  if (ips.length === 0 || pod.status?.podIP === ips[0]) return pod;
+  return { ...pod, status: { ...pod.status, podIP: ips[0]!, podIPs: ips.map((ip) => ({ ip })) } };
 }

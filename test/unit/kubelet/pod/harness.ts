@@ -85,7 +85,7 @@ export class Harness {
       nodeName: 'node-1',
       runtime: this.runtime,
       env: { containerEnv: async () => [] },
-      volumes: { mountPod: async () => undefined, containerMounts: () => [], unmountPod: async () => undefined },
+      volumes: { mountPod: async () => undefined, writeEtcHosts: async () => undefined, containerMounts: () => [], unmountPod: async () => undefined },
       probes: this.probes,
       lifecycle: this.lifecycle,
       statusWriter: writer,
