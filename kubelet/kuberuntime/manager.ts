@@ -253,27 +253,34 @@ export class RuntimeManager {
   }
 
   /**
-   * Keeps the newest exited container of each name (for `logs --previous` and lastState) and
-   * removes older ones, and removes dead sandboxes older than the newest.
+   * Keeps the two newest exited containers of each name (for `logs`, `logs --previous` and
+   * lastState) and removes older ones, and removes dead sandboxes older than the newest that no
+   * kept container lives in.
    */
   async pruneExited(status: RuntimePodStatus, skip: ReadonlySet<string>): Promise<void> {
-    const seen = new Set<string>();
+    // Two exited containers of each name stay: while a crashing container waits out its back-off,
+    // `kubectl logs` reads the last run and `kubectl logs --previous` the one before it.
+    const kept = new Map<string, number>();
+    const removed = new Set<string>();
     for (const c of status.containers) {
       if (c.state === 'running' || skip.has(c.id)) continue;
-      if (!seen.has(c.name)) {
-        seen.add(c.name);
+      const n = kept.get(c.name) ?? 0;
+      if (n < KEEP_EXITED_PER_NAME) {
+        kept.set(c.name, n + 1);
         continue;
       }
       await this.deps.runtime.removeContainer(c.id).catch(() => undefined);
+      removed.add(c.id);
     }
-    const live = new Set(status.containers.filter((c) => !seen.has(c.name) || c.state === 'running').map((c) => c.sandboxId));
+    const live = new Set(status.containers.filter((c) => !removed.has(c.id)).map((c) => c.sandboxId));
     for (const s of status.sandboxes.slice(1)) {
       if (s.state === 'SANDBOX_READY' || live.has(s.id)) continue;
-      if (status.containers.some((c) => c.sandboxId === s.id)) continue;
       await this.deps.runtime.removePodSandbox(s.id).catch(() => undefined);
     }
   }
 }
+
+const KEEP_EXITED_PER_NAME = 2;
 
 function requeueWithin(result: SyncResult, ms: number): void {
   result.requeueAfterMs = result.requeueAfterMs === undefined ? ms : Math.min(result.requeueAfterMs, ms);

@@ -48,7 +48,8 @@ export function generatePodStatus(input: GenerateInput): PodStatus {
     conditions: [...conditions, ...others],
     hostIP: input.hostIPs[0],
     hostIPs: input.hostIPs.map((ip) => ({ ip })),
-    ...(ips.length ? { podIP: ips[0], podIPs: ips.map((ip) => ({ ip })) } : oldStatus.podIP && input.runtime.sandboxes.length === 0 ? { podIP: oldStatus.podIP, podIPs: oldStatus.podIPs } : {}),
+    // A stopped sandbox has no address any more; a finished pod keeps the one it had, as upstream.
+    ...(ips.length ? { podIP: ips[0], podIPs: ips.map((ip) => ({ ip })) } : oldStatus.podIP ? { podIP: oldStatus.podIP, podIPs: oldStatus.podIPs ?? [{ ip: oldStatus.podIP }] } : {}),
     startTime: oldStatus.startTime ?? metaTime(input.nowMs),
     qosClass: podQOSClass(pod),
     ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),

@@ -8,6 +8,7 @@
 //   1  run() threw, or a second SIGTERM/SIGINT arrived during shutdown
 //   2  bad flags (the usage is printed to stderr)
 //   3  the graceful shutdown took longer than --shutdown-timeout
+import { setMaxListeners } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createLogger, type Logger } from '../util/logger.js';
@@ -120,6 +121,8 @@ export async function runComponent<T extends readonly FlagSpec[]>(def: Component
   collectDefaultMetrics({ register: metrics });
   const health = new HealthChecks();
   const ac = new AbortController();
+  // Every loop of a component listens on this one signal: more than Node's default of 10 is normal.
+  setMaxListeners(0, ac.signal);
   health.addReadyz('shutdown', () => {
     if (ac.signal.aborted) throw new Error('process is shutting down');
   });

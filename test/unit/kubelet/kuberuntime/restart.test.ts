@@ -41,7 +41,7 @@ t.test('CrashLoopBackOff: restarts at once, then after 10 s, 20 s, 40 s; waiting
     t.ok(h.runtime.running(uid, 'web'), `restarted once ${label} passed`);
   }
   t.equal(h.containerState(pod, 'web')!.restartCount, 4);
-  t.equal(h.runtime.byName(uid, 'web').length, 2, 'only the running container and the newest exited one are kept');
+  t.equal(h.runtime.byName(uid, 'web').length, 3, 'only the running container and the two newest exited ones are kept');
   t.equal(h.runtime.running(uid, 'web')!.config.logPath, 'web/4.log');
   h.kubelet.workers.stop();
 });
