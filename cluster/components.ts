@@ -82,5 +82,71 @@ export const APISERVER: ComponentRow = {
   dependsOn: ['store'],
 };
 
+/** Node i (from 0) of the cluster: its name, address, pod CIDR and where its files live. */
+export function nodeOf(ctx: ClusterContext, i: number) {
+  const n = ctx.nodeIndexBase + i;
+  if (n > 254) throw new RangeError(`node ${n}: at most 254 nodes fit 127.0.10.0/24`);
+  const name = `node-${n}`;
+  const dir = join(ctx.nodesRoot, name);
+  return { name, ip: `127.0.10.${n}`, podCIDR: `127.244.${n}.0/24`, dir, socket: join(dir, 'runtime.sock') };
+}
+
+/** The kubelet API's port: 10250 as on a real node when fixed (npm start), else a free one. */
+export async function kubeletPort(ctx: ClusterContext, i: number): Promise<number> {
+  return ctx.port(`kubelet-${i}/port`);
+}
+
+/** The mock runtime of node i (our containerd): its containers live in this process. */
+export const RUNTIME: ComponentRow = {
+  name: 'runtime',
+  entry: 'kubelet/runtime/main.js',
+  indexed: true,
+  async args(ctx, i) {
+    const node = nodeOf(ctx, i);
+    return [
+      '--socket', node.socket,
+      '--root-dir', join(node.dir, 'runtime'),
+      '--node-ip', node.ip,
+      '--pod-cidr', node.podCIDR,
+      '--bind-address', node.ip,
+      '--port', String(await ctx.port(`runtime-${i}/ops`)),
+      ...ctx.extraArgs('runtime'),
+    ];
+  },
+  readiness: async (ctx, i) => `http://${nodeOf(ctx, i).ip}:${await ctx.port(`runtime-${i}/ops`)}/readyz`,
+  restart: 'always',
+  dependsOn: [],
+};
+
+/** The kubelet of node i: registers node-N and runs its pods through runtime i. */
+export const KUBELET: ComponentRow = {
+  name: 'kubelet',
+  entry: 'kubelet/main.js',
+  indexed: true,
+  async args(ctx, i) {
+    const node = nodeOf(ctx, i);
+    const apiservers = await Promise.all(Array.from({ length: ctx.replicas('apiserver') }, (_, j) => apiserverURL(ctx, j)));
+    return [
+      '--node-name', node.name,
+      '--node-ip', node.ip,
+      '--pod-cidr', node.podCIDR,
+      '--container-runtime-endpoint', `unix://${node.socket}`,
+      '--root-dir', join(node.dir, 'kubelet'),
+      '--pod-logs-dir', join(node.dir, 'pod-logs'),
+      '--pod-manifest-path', join(node.dir, 'manifests'),
+      '--master', apiservers.join(','),
+      '--port', String(await kubeletPort(ctx, i)),
+      ...ctx.extraArgs('kubelet'),
+    ];
+  },
+  // Ready = serving, the runtime answers and the Node is registered.
+  readiness: async (ctx, i) => `http://${nodeOf(ctx, i).ip}:${await kubeletPort(ctx, i)}/readyz`,
+  restart: 'always',
+  dependsOn: ['apiserver', 'runtime'],
+};
+
 /** A control plane, in start order. */
 export const CONTROL_PLANE: readonly ComponentRow[] = [STORE, APISERVER];
+
+/** Each node: a runtime and a kubelet (instances by index: runtime-0 and kubelet-0 are node-<base>). */
+export const NODE: readonly ComponentRow[] = [RUNTIME, KUBELET];

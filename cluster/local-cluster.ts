@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentProcess } from './component-process.js';
-import { apiserverURL, CONTROL_PLANE, type ComponentRow } from './components.js';
+import { apiserverURL, CONTROL_PLANE, NODE, type ComponentRow } from './components.js';
 import { ClusterContext } from './context.js';
 import { Launcher, type LaunchEvent } from './launcher.js';
 import { StoreCluster } from './store-cluster.js';
@@ -25,7 +25,11 @@ export interface LocalClusterOptions {
   /** Restart processes that die (npm start); off in tests, which kill processes on purpose. */
   supervise?: boolean;
   onEvent?: (e: LaunchEvent) => void | Promise<void>;
-  /** The rows to launch; the control plane by default. */
+  /** Nodes (a runtime and a kubelet each) besides the control plane; default 0. */
+  nodes?: number;
+  /** Node numbering starts here (context.ts nodeIndexBase); tests use their own. */
+  nodeIndexBase?: number;
+  /** The rows to launch; the control plane (and the node rows when nodes > 0) by default. */
   rows?: readonly ComponentRow[];
 }
 
@@ -42,14 +46,16 @@ export class LocalCluster {
     if (opts.logDir) await mkdir(opts.logDir, { recursive: true });
     const ctx = new ClusterContext({
       storeDataRoot: join(opts.root, 'store'),
-      replicas: { store: opts.storeSize ?? 3, apiserver: opts.apiservers ?? 1 },
+      nodesRoot: join(opts.root, 'nodes'),
+      ...(opts.nodeIndexBase !== undefined ? { nodeIndexBase: opts.nodeIndexBase } : {}),
+      replicas: { store: opts.storeSize ?? 3, apiserver: opts.apiservers ?? 1, runtime: opts.nodes ?? 0, kubelet: opts.nodes ?? 0 },
       ...(opts.ports ? { ports: opts.ports } : {}),
       ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),
       ...(opts.electionMs !== undefined ? { electionMs: opts.electionMs } : {}),
       ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
     });
     const launcher = await Launcher.start({
-      rows: opts.rows ?? CONTROL_PLANE,
+      rows: opts.rows ?? (opts.nodes ? [...CONTROL_PLANE, ...NODE] : CONTROL_PLANE),
       ctx,
       ...(opts.logDir ? { logDir: opts.logDir } : {}),
       ...(opts.env ? { env: opts.env } : {}),

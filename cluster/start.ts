@@ -1,5 +1,5 @@
-// `npm start`: a local control plane — the component table's rows (a 3-member store and an
-// apiserver) as supervised child processes on loopback, data under .k8ts/ (a second start serves
+// `npm start`: a local cluster — the component table's rows (a 3-member store, an apiserver, and
+// per node a mock runtime and a kubelet) as supervised child processes on loopback, data under .k8ts/ (a second start serves
 // the same objects), a kubeconfig at .k8ts/kubeconfig, and a clean stop of everything on Ctrl-C.
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { LocalCluster } from './local-cluster.js';
 const FLAGS = defineFlags(
   { name: 'dir', type: 'string', default: '.k8ts', help: 'data, logs and kubeconfig go here' },
   { name: 'port', type: 'int', default: 6443, min: 1, max: 65535, help: "the apiserver's port" },
+  { name: 'nodes', type: 'int', default: 1, min: 0, max: 254, help: 'nodes (a mock runtime and a kubelet each): node-N at 127.0.10.N, pods from 127.244.N.0/24' },
   // Tests run several clusters at once: any free ports instead of 2379-2384.
   { name: 'ephemeral-store-ports', type: 'bool', help: 'store members on free ports instead of 2379-2384' },
   ...HELP_FLAG,
@@ -19,7 +20,7 @@ const FLAGS = defineFlags(
 const COMMAND = {
   name: 'npm start',
   usage: 'npm start [-- flags]',
-  description: 'Starts a local k8ts control plane (3 store members + apiserver) and stops it on Ctrl-C.',
+  description: 'Starts a local k8ts cluster (3 store members, an apiserver, and nodes of a mock runtime + kubelet each) and stops it on Ctrl-C.',
   flags: FLAGS,
 };
 
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   }
   let cluster: LocalCluster | undefined;
   const onEvent = async (e: LaunchEvent): Promise<void> => {
-    if (e.kind === 'starting') say(e.row === 'store' ? `store: starting ${e.instances.length} members…` : `${e.row}: starting…`);
+    if (e.kind === 'starting') say(e.row === 'store' ? `store: starting ${e.instances.length} members…` : e.instances.length > 1 ? `${e.row}: starting ${e.instances.length}…` : `${e.row}: starting…`);
     else if (e.kind === 'ready' && e.row === 'apiserver') say(`apiserver: ready at http://127.0.0.1:${port}`);
     else if (e.kind === 'ready') say(`${e.row}: ready (${e.instances.join(', ')})`);
     else if (e.kind === 'stopped') say(`${e.row}: stopped`);
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void (stopping ??= stopAll(0)));
   try {
-    cluster = await LocalCluster.start({ root, logDir: logs, storeSize: 3, ports: { ...fixedStorePorts, 'apiserver/port': port }, supervise: true, onEvent });
+    // Each kubelet serves on 10250 of its own node IP, as on a real node.
+    const kubeletPorts = Object.fromEntries(Array.from({ length: flags.nodes }, (_, i) => [`kubelet-${i}/port`, 10250]));
+    cluster = await LocalCluster.start({ root, logDir: logs, storeSize: 3, nodes: flags.nodes, ports: { ...fixedStorePorts, 'apiserver/port': port, ...kubeletPorts }, supervise: true, onEvent });
   } catch (err) {
     // Launcher.start has already stopped whatever it started.
     say(`k8ts: failed to start: ${(err as Error).message} (see ${logs})`);

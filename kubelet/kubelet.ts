@@ -234,6 +234,9 @@ export class Kubelet {
 
   private async syncPod(pod: Pod, signal: AbortSignal): Promise<SyncOutcome> {
     const uid = pod.metadata?.uid ?? '';
+    // Finished already (as the API or our last status says): nothing is started again.
+    const known = this.statusManager.getPodStatus(uid)?.phase ?? pod.status?.phase;
+    if (known === 'Succeeded' || known === 'Failed') return { terminal: true };
     const runtimeName = await this.ensureRuntimeName();
     let runtime = await this.runtimeStatus(pod);
     const before = this.generate(pod, runtime, runtimeName);

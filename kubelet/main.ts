@@ -41,6 +41,7 @@ async function run({ flags, logger, signal, health, metrics }: ContextOf<typeof 
   const podLogsRoot = resolve(flags.podLogsDir);
   mkdirSync(rootDir, { recursive: true });
   mkdirSync(podLogsRoot, { recursive: true });
+  if (flags.podManifestPath) mkdirSync(resolve(flags.podManifestPath), { recursive: true });
   const startedAt = clock.now();
 
   const client = clientFromFlags('kubelet', flags);

@@ -104,6 +104,10 @@ export function convertContainerStatuses(input: ConvertInput, specs: readonly Co
       }
       // A plain init container is ready only once it finished successfully, as upstream reports it.
       if (isInit && !isSidecar(spec)) status.ready = latest.state === 'exited' && latest.exitCode === 0;
+    } else if (old?.state?.terminated) {
+      // Gone from the runtime (a new runtime, a reboot) but known to have finished: the old status
+      // stands, as upstream's convertToAPIContainerStatuses keeps it — not ContainerCreating.
+      Object.assign(status, old, { name: spec.name });
     } else if (old?.state?.running) {
       // The runtime lost a container that was running (runtime restart): say so, as upstream does.
       status.lastState = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' } };

@@ -82,6 +82,13 @@ export class StatusManager {
     const key = podKey(pod);
     const prior = this.entries.get(key.uid);
     const base = prior?.status ?? pod.status ?? {};
+    // A pod never leaves Succeeded or Failed (upstream refuses the transition): a kubelet that
+    // finds a finished pod's containers gone — a new runtime, a reboot — must not make it Pending.
+    if (isTerminal(base.phase) && status.phase !== base.phase) {
+      this.opts.log.debug({ pod: `${key.namespace}/${key.name}`, phase: base.phase, wanted: status.phase }, 'status update of a finished pod ignored');
+      if (!prior) this.entries.set(key.uid, { key, status: base, sent: JSON.stringify(normalise(base)), deleteWhenWritten: false, failures: 0 });
+      return;
+    }
     const merged = { ...status, conditions: withTransitionTimes(status.conditions ?? [], base.conditions ?? [], this.opts.clock.now()) };
     const entry: Entry = prior ?? { key, status: merged, sent: prior === undefined && pod.status ? JSON.stringify(normalise(pod.status)) : '', deleteWhenWritten: false, failures: 0 };
     entry.status = merged;
@@ -212,4 +219,8 @@ function normalise(v: unknown): unknown {
     return out;
   }
   return v;
+}
+
+function isTerminal(phase: string | undefined): boolean {
+  return phase === 'Succeeded' || phase === 'Failed';
 }

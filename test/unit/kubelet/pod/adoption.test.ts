@@ -1,5 +1,6 @@
 import t from 'tap';
 import { Harness, makePod } from './harness.js';
+import { generatePodStatus } from '../../../../kubelet/status/generate.js';
 
 t.test('a restarted kubelet adopts running containers: no restart, restartCount unchanged', async (t) => {
   const first = new Harness();
@@ -70,5 +71,27 @@ t.test('a sandbox that died is recreated with the next attempt and the container
   t.ok(h.runtime.calls.includes(`runPodSandbox ${pod.metadata!.name}#1`));
   t.ok(h.runtime.running(uid, 'web'));
   t.equal(h.containerState(pod, 'web')!.restartCount, 1);
+  h.kubelet.workers.stop();
+});
+
+t.test('a finished pod whose containers are gone (a new runtime) stays finished: nothing runs again', async (t) => {
+  const h = new Harness();
+  const pod = makePod({ restartPolicy: 'Never' });
+  const uid = pod.metadata!.uid!;
+  const finished = {
+    ...pod,
+    status: {
+      phase: 'Succeeded',
+      containerStatuses: [{ name: 'web', image: 'nginx', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }],
+    },
+  };
+  h.kubelet.handlePodUpdate(finished);
+  await h.settle();
+  t.same(h.runtime.calls.filter((c) => /^(runPodSandbox|createContainer|startContainer)/.test(c)), [], 'no sandbox or container was started');
+  t.equal(h.kubelet.statusManager.getPodStatus(uid)?.phase ?? 'Succeeded', 'Succeeded', 'the phase stays Succeeded');
+  // What the status generator makes of it (the guards aside): the old terminated state stands.
+  const st = generatePodStatus({ pod: finished, runtime: { uid, name: 'p', namespace: 'default', sandboxes: [], containers: [] }, oldStatus: finished.status, failures: new Map(), probes: h.probes, runtimeName: 'mock', hostIPs: ['127.0.10.1'], nowMs: 0 } as Parameters<typeof generatePodStatus>[0]);
+  t.equal(st.phase, 'Succeeded');
+  t.same(st.containerStatuses?.[0]?.state, { terminated: { exitCode: 0, reason: 'Completed' } }, 'not ContainerCreating');
   h.kubelet.workers.stop();
 });
