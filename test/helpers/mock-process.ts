@@ -28,6 +28,8 @@ export interface TestProcessOptions {
   hostname?: string;
   cwd?: string;
   podIP?: string;
+  /** Share another process's container tree (an exec into the same container); not removed by cleanup. */
+  root?: string;
 }
 
 export interface TestProcess {
@@ -49,7 +51,7 @@ export interface TestProcess {
 }
 
 export function testProcess(opts: TestProcessOptions): TestProcess {
-  const root = mkdtempSync(join(tmpdir(), 'k8ts-mockproc-'));
+  const root = opts.root ?? mkdtempSync(join(tmpdir(), 'k8ts-mockproc-'));
   const resolve = (p: string) => join(root, posix.normalize(`/${p}`));
   for (const [path, content] of Object.entries(opts.files ?? {})) {
     mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -144,7 +146,7 @@ export function testProcess(opts: TestProcessOptions): TestProcess {
     cleanup: () => {
       if (!killer.signal.aborted) killer.abort('KILL');
       for (const s of servers) s.close();
-      rmSync(root, { recursive: true, force: true });
+      if (!opts.root) rmSync(root, { recursive: true, force: true });
     },
   };
 }

@@ -13,7 +13,9 @@ export interface FlowSink extends OutputSink {
 export async function writable(sink: OutputSink): Promise<void> {
   const flow = (sink as FlowSink).waitWritable;
   if (flow) await flow.call(sink);
-  else await new Promise<void>((resolve) => setImmediate(resolve));
+  // Always give the event loop a turn: a fast reader never makes us wait for 'drain', and a
+  // producer looping on microtasks alone would starve timers, signals and kills.
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** Thrown by reads when the reader's process is killed; sh and the runner turn it into 128+n. */

@@ -57,7 +57,8 @@ class FieldBuilder {
       else if (c === ' ' || c === '\t' || c === '\n') {
         if (this.current && (this.current.text !== '' || this.current.keep)) this.end();
       } else {
-        this.field();
+        // A non-blank IFS character delimits even an empty field (`a::b` is three fields).
+        this.field().keep = true;
         this.end();
       }
     }
