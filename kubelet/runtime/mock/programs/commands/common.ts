@@ -11,7 +11,7 @@ export interface ParsedOptions {
 }
 
 /**
- * getopt(3) over argv[1..]: `spec` lists option letters, `x:` takes a value (`-O file`, `-Ofile`);
+ * getopt(3) over argv[1..], GNU-style (options and operands may mix): `spec` lists option letters, `x:` takes a value (`-O file`, `-Ofile`);
  * `long` maps `--name` (or `--name=value`) to a letter. `--` ends options; a lone `-` is an operand.
  * `numericShorthand` maps `-5` to that option letter (`head -5`).
  */
@@ -22,6 +22,7 @@ export function getopt(
 ): ParsedOptions | string {
   const args = ctx.argv.slice(1);
   const flags = new Map<string, string>();
+  const operands: string[] = [];
   const takesValue = (c: string) => spec.includes(`${c}:`);
   let i = 0;
   for (; i < args.length; i++) {
@@ -29,6 +30,11 @@ export function getopt(
     if (a === '--') {
       i++;
       break;
+    }
+    // Options may follow operands (`grep x file -q`), as GNU getopt permutes them.
+    if (!a.startsWith('-') || a === '-') {
+      operands.push(a);
+      continue;
     }
     if (a.startsWith('--') && opts.long) {
       const eq = a.indexOf('=');
@@ -42,7 +48,6 @@ export function getopt(
       } else flags.set(letter, '');
       continue;
     }
-    if (!a.startsWith('-') || a === '-') break;
     if (opts.numericShorthand && /^-\d+$/.test(a)) {
       flags.set(opts.numericShorthand, a.slice(1));
       continue;
@@ -59,7 +64,7 @@ export function getopt(
       flags.set(c, '');
     }
   }
-  return { flags, operands: args.slice(i) };
+  return { flags, operands: [...operands, ...args.slice(i)] };
 }
 
 /** The program's name as invoked, for messages. */
