@@ -137,13 +137,15 @@ export async function run(args: string[]): Promise<void> {
         let lastRv = 0;
         let i = 0;
         await inParallel(Array.from({ length: updates }, () => i++), 32, async (n) => {
-          const out = await client.resource('pods').patch(names[n % pods]!, 'merge', { metadata: { annotations: { 'bench.k8ts.io/n': String(n) } } }, { namespace: NS });
+          const out = await client.resource('pods').patch(names[n % pods]!, 'merge', { metadata: { annotations: { 'bench.k8ts.io/n': `${r}-${n}` } } }, { namespace: NS });
           lastRv = Math.max(lastRv, Number(out.metadata.resourceVersion));
         });
         for (const p of probes) p.proc.kill('SIGCONT');
         for (const p of probes) p.send(`until ${lastRv}`);
         for (const p of probes) {
           const c = await p.next<{ caughtUpMs: number; cpuMs: number; events: number }>();
+          // Every update changes its pod (the value names the run), so each must reach the informer.
+          if (c.events < updates) throw new Error(`${p.impl} handled ${c.events} events, want ${updates}`);
           const s = synced.get(p.impl)!;
           results[p.impl].push({ syncMs: s.synced, rssMiB: s.rssMiB, catchUpEventsPerSec: updates / (c.caughtUpMs / 1000), cpuMsPer1000: (c.cpuMs / Math.max(1, c.events)) * 1000 });
           log(`run ${r + 1}/${runs} ${p.impl}: sync ${s.synced.toFixed(0)} ms, RSS ${s.rssMiB.toFixed(0)} MiB, catch-up ${c.caughtUpMs.toFixed(0)} ms for ${c.events} events, CPU ${c.cpuMs.toFixed(0)} ms`);

@@ -12,9 +12,6 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import * as k8s from '@kubernetes/client-node';
-import { KubeClient } from '../../lib/client/client.js';
-import { SharedInformerFactory } from '../../lib/informer/factory.js';
 
 const [impl, server, namespace] = process.argv.slice(2) as [string, string, string];
 const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v)}\n`);
@@ -49,7 +46,10 @@ function rss(): number {
 }
 
 const start = performance.now();
+// Each implementation loads only its own modules, so the RSS is its own.
 if (impl === 'k8ts' || impl === 'k8ts-stream') {
+  const { KubeClient } = await import('../../lib/client/client.js');
+  const { SharedInformerFactory } = await import('../../lib/informer/factory.js');
   const client = new KubeClient({ component: 'bench-informer', config: { servers: [server], namespace }, qps: -1 });
   const factory = new SharedInformerFactory(client, { timeoutSeconds: 30, ...(impl === 'k8ts-stream' ? { mode: 'stream' as const } : {}) });
   const inf = factory.informerFor('pods', { namespace });
@@ -59,6 +59,7 @@ if (impl === 'k8ts' || impl === 'k8ts-stream') {
   const ms = performance.now() - start;
   out({ synced: ms, items: inf.indexer.size, rssMiB: rss() });
 } else {
+  const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'k8ts', server, skipTLSVerify: true }],
