@@ -179,4 +179,30 @@ spec:
     const host = await httpGet(`http://${mirror.status!.podIP!}:8080/hostname`);
     t.equal(host.body, mirrorName);
   });
+
+  await t.test('kubectl delete: graceful termination, then the pod is gone from the API', async (t) => {
+    const sleeper = `apiVersion: v1
+kind: Pod
+metadata: {name: sleeper}
+spec:
+  nodeName: ${node.name}
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: c
+    image: busybox
+    command: [sh, -c, 'sleep 3600']
+`;
+    t.equal((await kubectl(['apply', '-f', '-'], sleeper)).code, 0);
+    await waitRunning('sleeper', 'sleeper to run');
+    const started = Date.now();
+    // sh as PID 1 ignores SIGTERM, as in a real container: it ends when the grace period does.
+    const del = await kubectl(['delete', 'pod', 'sleeper', '--timeout=20s']);
+    t.equal(del.code, 0, del.stderr);
+    t.match(del.stdout, /pod "sleeper" deleted/);
+    t.ok(Date.now() - started >= 1500, 'killed only when the 2 s grace period ended');
+    const gone = await kubectl(['get', 'pod', 'sleeper']);
+    t.match(gone.stderr, /NotFound|not found/);
+    const web = await kubectl(['delete', 'pod', 'web', '--timeout=20s']);
+    t.equal(web.code, 0, web.stderr);
+  });
 });
