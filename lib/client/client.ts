@@ -10,7 +10,7 @@ import { loadRestConfig, type LoadOptions, type RestConfig } from './kubeconfig.
 import { resolveResource, resourcePath, type ResourceRef } from './paths.js';
 import { RestClient } from './rest.js';
 import { UndiciTransport, type HttpTransport } from './transport.js';
-import { watchEvents, type WatchEvent, type WatchOptions } from './watch.js';
+import { watchBatches, watchEvents, type ListFn, type WatchEvent, type WatchOptions } from './watch.js';
 
 export const K8TS_VERSION = 'v0.1.0';
 
@@ -382,14 +382,25 @@ export class ResourceClient<T extends ApiObject = KubeObject> {
 
   /** Events from resourceVersion on, resuming across disconnects; see watch.ts. */
   watch(o: WatchOptions = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
-    const path = this.path(o.namespace !== undefined ? { namespace: o.namespace } : {});
-    return watchEvents<T>(this.client.watchDeps(), path, o, (signal) =>
+    return watchEvents<T>(this.client.watchDeps(), this.watchPath(o), o, this.watchList(o));
+  }
+
+  /** The same events as they arrive, an array per answer or chunk (informers take them so). */
+  watchBatches(o: WatchOptions = {}): AsyncGenerator<WatchEvent<T>[], void, undefined> {
+    return watchBatches<T>(this.client.watchDeps(), this.watchPath(o), o, this.watchList(o));
+  }
+
+  private watchPath(o: WatchOptions): string {
+    return this.path(o.namespace !== undefined ? { namespace: o.namespace } : {});
+  }
+
+  private watchList(o: WatchOptions): ListFn<T> {
+    return (signal) =>
       this.list({
         ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
         ...(o.labelSelector ? { labelSelector: o.labelSelector } : {}),
         ...(o.fieldSelector ? { fieldSelector: o.fieldSelector } : {}),
         ...(signal ? { signal } : {}),
-      }),
-    );
+      });
   }
 }

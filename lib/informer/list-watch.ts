@@ -13,8 +13,11 @@ export interface ListResult<T> {
 export interface ListWatch<T> {
   /** resourceVersion "0": any recent state (the watch cache); undefined: the latest. */
   list(opts: { resourceVersion?: string; signal: AbortSignal }): Promise<ListResult<T>>;
-  /** Events after resourceVersion; resumes by itself on disconnects; throws Expired (410). */
-  watch(resourceVersion: string, signal: AbortSignal): AsyncIterable<WatchEvent<T>>;
+  /**
+   * Events after resourceVersion, one at a time or in arrays as they arrive; resumes by itself on
+   * disconnects; throws Expired (410).
+   */
+  watch(resourceVersion: string, signal: AbortSignal): AsyncIterable<WatchEvent<T> | readonly WatchEvent<T>[]>;
 }
 
 export interface ListWatchOptions {
@@ -41,7 +44,7 @@ export function listWatchFor<T extends ApiObject>(rc: ResourceClient<T>, o: List
       return { items: l.items, resourceVersion: rv };
     },
     watch(resourceVersion, signal) {
-      return rc.watch({ ...scope, resourceVersion, signal, mode: o.mode ?? 'longPoll', ...(o.timeoutSeconds ? { timeoutSeconds: o.timeoutSeconds } : {}) });
+      return rc.watchBatches({ ...scope, resourceVersion, signal, mode: o.mode ?? 'longPoll', ...(o.timeoutSeconds ? { timeoutSeconds: o.timeoutSeconds } : {}) });
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../util/clock.js';
 import { Backoff } from '../util/backoff.js';
 import type { Logger } from '../util/logger.js';
 import { isResourceExpired } from '../client/errors.js';
-import { resourceVersionOf } from '../client/watch.js';
+import { resourceVersionOf, type WatchEvent } from '../client/watch.js';
 import type { ListWatch } from './list-watch.js';
 
 export interface ReflectorSink<T> {
@@ -45,6 +45,29 @@ export class Reflector<T> {
     this.backoff = new Backoff({ initialMs: 800, factor: 2, capMs: 30_000, jitter: 0.5, ...(o.random ? { random: o.random } : {}) });
   }
 
+  private handle(ev: WatchEvent<T>): void {
+    const { sink } = this.o;
+    this.stats.events++;
+    switch (ev.type) {
+      case 'ADDED':
+        sink.added(ev.object);
+        break;
+      case 'MODIFIED':
+        sink.modified(ev.object);
+        break;
+      case 'DELETED':
+        sink.deleted(ev.object);
+        break;
+      case 'BOOKMARK': {
+        const rv = resourceVersionOf(ev.object);
+        if (rv) sink.bookmark(rv);
+        break;
+      }
+    }
+    const rv = resourceVersionOf(ev.object);
+    if (rv) this.lastSyncResourceVersion = rv;
+  }
+
   async run(signal: AbortSignal): Promise<void> {
     const { listWatch, sink, clock, logger, name } = this.o;
     // The first list may come from the watch cache ("0"); after an expiry we need the latest state.
@@ -56,26 +79,8 @@ export class Reflector<T> {
         sink.replace(l.items, l.resourceVersion);
         this.lastSyncResourceVersion = l.resourceVersion;
         listFrom = '0';
-        for await (const ev of listWatch.watch(l.resourceVersion, signal)) {
-          this.stats.events++;
-          switch (ev.type) {
-            case 'ADDED':
-              sink.added(ev.object);
-              break;
-            case 'MODIFIED':
-              sink.modified(ev.object);
-              break;
-            case 'DELETED':
-              sink.deleted(ev.object);
-              break;
-            case 'BOOKMARK': {
-              const rv = resourceVersionOf(ev.object);
-              if (rv) sink.bookmark(rv);
-              break;
-            }
-          }
-          const rv = resourceVersionOf(ev.object);
-          if (rv) this.lastSyncResourceVersion = rv;
+        for await (const got of listWatch.watch(l.resourceVersion, signal)) {
+          for (const ev of Array.isArray(got) ? (got as readonly WatchEvent<T>[]) : [got as WatchEvent<T>]) this.handle(ev);
           this.backoff.reset();
         }
       } catch (err) {

@@ -92,3 +92,20 @@ t.test('resume: false ends after the first request', async (t) => {
   const it = pods.watch({ resourceVersion: '1', resume: false });
   t.same(await take(clock, it, 5), ['ADDED a@4']);
 });
+
+t.test('watchBatches: one array per long-poll answer and per stream chunk; events before an ERROR arrive first', async (t) => {
+  const poll = setup((_r, n) => (n === 0 ? { status: 200, body: { metadata: { resourceVersion: '9' }, events: [{ type: 'ADDED', object: pod('a', '3') }, { type: 'MODIFIED', object: pod('a', '4') }] } } : status(410, 'Expired', 'too old')));
+  const pit = poll.pods.watchBatches({ resourceVersion: '2' });
+  const first = await drive(poll.clock, pit.next());
+  t.same((first.value as WatchEvent<KubeObject>[]).map((e) => `${e.type} ${e.object.metadata?.resourceVersion}`), ['ADDED 3', 'MODIFIED 4', 'BOOKMARK 9'], 'one answer, one batch, ending with the progress bookmark');
+  t.ok(isResourceExpired(await caught(drive(poll.clock, pit.next()))));
+
+  const line = (type: string, o: unknown) => `${JSON.stringify({ type, object: o })}\n`;
+  const expired = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 410, reason: 'Expired', message: 'too old' };
+  const stream = setup(() => ({ status: 200, chunks: [line('ADDED', pod('b', '5')) + line('ADDED', pod('c', '6')), line('DELETED', pod('b', '7')) + line('ERROR', expired)] }));
+  const sit = stream.pods.watchBatches({ mode: 'stream', resourceVersion: '4' });
+  const names = async () => ((await drive(stream.clock, sit.next())).value as WatchEvent<KubeObject>[]).map((e) => `${e.type} ${e.object.metadata?.name}`);
+  t.same(await names(), ['ADDED b', 'ADDED c'], 'a chunk of two lines is one batch');
+  t.same(await names(), ['DELETED b'], 'what came before the ERROR in its chunk');
+  t.ok(isResourceExpired(await caught(drive(stream.clock, sit.next()))), 'then the error');
+});
