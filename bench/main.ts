@@ -25,6 +25,7 @@ export const BENCHMARKS: Readonly<Record<string, Entry>> = {
   wal: { file: './wal.js', what: 'WAL group commit: durable appends/s and fsync latency at 1..256 concurrent appenders' },
   apiserver: { file: './apiserver.js', what: 'apiserver over a 3-member store: create/get/list/update at 1/16/64 clients, 200 writes/s target, 1000-watcher fan-out' },
   client: { file: './client.js', what: 'informer cold sync of 10,000 pods, RSS and catch-up throughput: lib/informer vs @kubernetes/client-node side by side' },
+  kubelet: { file: './kubelet.js', what: '1,000 pods on one node bound directly: create → Running p50/p99 and pods/s, kubelet + runtime RSS at 1,000 pods' },
   mvcc: { file: './mvcc.js', what: 'MVCC store in-process: put/range/watch throughput without raft or network' },
 };
 

@@ -12,7 +12,7 @@ t.test('splitArgs: names up to the first flag, the rest passed on', async (t) =>
 });
 
 t.test('the registry names every benchmark', async (t) => {
-  t.same(Object.keys(BENCHMARKS).sort(), ['apiserver', 'client', 'mvcc', 'store', 'wal']);
+  t.same(Object.keys(BENCHMARKS).sort(), ['apiserver', 'client', 'kubelet', 'mvcc', 'store', 'wal']);
   for (const e of Object.values(BENCHMARKS)) t.match(e.file, /^\.\/[a-z]+\.js$/);
 });
 
