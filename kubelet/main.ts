@@ -46,7 +46,10 @@ async function run({ flags, logger, signal, health, metrics }: ContextOf<typeof 
 
   const client = clientFromFlags('kubelet', flags);
   const runtime = new RemoteRuntime({ socketPath: resolve(runtimeSocketPath(flags.containerRuntimeEndpoint)) });
-  const recorder = new Recorder({ sink: clientEventSink(client), clock, log: logger.child({ part: 'events' }), component: 'kubelet', host: nodeName });
+  // Events have a rate budget of their own, as the real kubelet's event client does: a burst of
+  // them must not hold back status updates (and the other way round).
+  const eventClient = clientFromFlags('kubelet', { ...flags, kubeApiQps: flags.eventQps, kubeApiBurst: flags.eventBurst });
+  const recorder = new Recorder({ sink: clientEventSink(eventClient), clock, log: logger.child({ part: 'events' }), component: 'kubelet', host: nodeName });
   const factory = new SharedInformerFactory(client, { logger });
   const podInformer = factory.informerFor<Pod>('pods', { fieldSelector: `spec.nodeName=${nodeName}` });
   const nodeInformer = factory.informerFor<Node>('nodes', { fieldSelector: `metadata.name=${nodeName}` });
@@ -218,6 +221,7 @@ async function run({ flags, logger, signal, health, metrics }: ContextOf<typeof 
   await lifecycle.close();
   await runtime.close();
   await client.close();
+  await eventClient.close();
 }
 
 await runComponent({ name: 'kubelet', description: DESCRIPTION, flags: KUBELET_FLAGS, ops: 'mounted', check: checkKubeletFlags, run });

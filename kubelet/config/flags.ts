@@ -41,6 +41,8 @@ export const KUBELET_FLAGS = defineFlags(
   { name: 'node-lease-duration-seconds', type: 'int', default: 40, min: 1, help: 'the kube-node-lease Lease duration; renewed every quarter of it' },
   { name: 'crash-loop-backoff-initial', type: 'duration', default: '10s', help: 'first restart delay of a crashing container (doubles each time)' },
   { name: 'crash-loop-backoff-max', type: 'duration', default: '5m', help: 'longest restart delay of a crashing container' },
+  { name: 'event-qps', type: 'float', default: 50, min: 0, help: 'Events per second the kubelet may write (a budget of their own, apart from --kube-api-qps)' },
+  { name: 'event-burst', type: 'int', default: 100, min: 1, help: 'Events allowed in a burst above --event-qps' },
   ...KUBELET_SERVER_FLAGS,
   ...clientFlags({ qps: 50, burst: 100 }),
 );

@@ -141,9 +141,10 @@ export class RestClient {
     call.signal?.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
     const timer = timeoutMs > 0 ? this.clock.setTimeout(() => { timedOut = true; deadline.abort(new ClientTimeoutError(`${call.method} ${call.path}: no answer within ${timeoutMs} ms`)); }, timeoutMs) : undefined;
+    const unlink = () => call.signal?.removeEventListener('abort', onAbort);
     const cleanup = () => {
       if (timer) this.clock.clearTimeout(timer);
-      call.signal?.removeEventListener('abort', onAbort);
+      unlink();
     };
     const signal = deadline.signal;
     const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, accept: call.accept ?? 'application/json' };
@@ -177,8 +178,10 @@ export class RestClient {
           continue;
         }
         if (res.statusCode >= 200 && res.statusCode < 300) {
-          cleanup();
-          return res;
+          // The deadline covers the answer's arrival; the caller's signal still ends the body (a
+          // watch or a followed log is stopped by aborting it), and is let go once the body ends.
+          if (timer) this.clock.clearTimeout(timer);
+          return { ...res, body: releasing(res.body, unlink) };
         }
         const text = await readBody(res.body, 4 * 1024 * 1024).catch(() => '');
         let parsed: unknown = text;
@@ -231,5 +234,14 @@ export class RestClient {
 
   close(): Promise<void> {
     return this.opts.transport.close();
+  }
+}
+
+/** The body as it arrives; `release` runs once it ends, fails or is abandoned. */
+async function* releasing(body: AsyncIterable<Uint8Array>, release: () => void): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } finally {
+    release();
   }
 }
