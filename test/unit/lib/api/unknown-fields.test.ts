@@ -1,8 +1,8 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../../helpers/testdata.js';
 import { RESOURCES, apiVersionOf } from '../../../../lib/api/registry.js';
 import { parseManifests } from '../../../../lib/api/yaml.js';
 import {
@@ -19,15 +19,6 @@ import {
   type FieldNode,
 } from '../../../../lib/api/unknown-fields.js';
 
-/** The compiled test lives in dist/ or .build/<name>/: walk up to the checkout. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let k = 0; k < 10; k++) {
-    if (existsSync(join(dir, 'scripts', 'gen-field-tree.mjs')) && existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error('checkout root not found above the test file');
-}
 const ROOT = repoRoot();
 const MANIFESTS = join(ROOT, 'test', 'testdata', 'manifests');
 

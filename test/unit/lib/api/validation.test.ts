@@ -1,7 +1,7 @@
 import t from 'tap';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testdataDir } from '../../../helpers/testdata.js';
 import type { StatusCause } from '../../../../lib/api/field-errors.js';
 import { applyDefaults, generateJobSelector } from '../../../../lib/api/defaults/index.js';
 import { resourceForKind } from '../../../../lib/api/registry.js';
@@ -10,15 +10,7 @@ import { hasValidation, parseCronSchedule, validateObject } from '../../../../li
 import { RESOURCES, apiVersionOf } from '../../../../lib/api/registry.js';
 import { parseManifests } from '../../../../lib/api/yaml.js';
 
-function manifestsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let k = 0; k < 10; k++) {
-    const candidate = join(dir, 'test', 'testdata', 'manifests');
-    if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('test/testdata/manifests not found above the test file');
-}
+const manifestsDir = () => testdataDir('manifests');
 const load = (name: string): any[] => parseManifests(readFileSync(join(manifestsDir(), name), 'utf8'), name);
 
 /**

@@ -1,19 +1,11 @@
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testdataDir } from '../../../helpers/testdata.js';
 import { ManifestParseError, parseManifests, toYaml, toYamlDocuments } from '../../../../lib/api/yaml.js';
 
 /** The compiled test lives in dist/ or .build/<name>/: walk up to the checkout holding the fixtures. */
-function manifestsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let k = 0; k < 10; k++) {
-    const candidate = join(dir, 'test', 'testdata', 'manifests');
-    if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('test/testdata/manifests not found above the test file');
-}
+const manifestsDir = () => testdataDir('manifests');
 const fixture = (name: string) => readFileSync(join(manifestsDir(), name), 'utf8');
 
 function parseError(text: string, source?: string): ManifestParseError {

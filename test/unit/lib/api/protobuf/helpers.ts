@@ -1,16 +1,8 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { testdataDir } from '../../../../helpers/testdata.js';
 
-/** test/testdata/protobuf, found by walking up from the (compiled) test file to the repo root. */
+/** test/testdata/protobuf of the checkout. */
 export function protobufTestdataDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let k = 0; k < 10; k++) {
-    const candidate = join(dir, 'test', 'testdata', 'protobuf');
-    if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('test/testdata/protobuf not found above the test file');
+  return testdataDir('protobuf');
 }
 
 /**
